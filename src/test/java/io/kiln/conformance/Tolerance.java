@@ -38,6 +38,19 @@ public record Tolerance(double atol, double rtol, String reason) {
     public static final Tolerance REDUCTION = new Tolerance(1e-5, 1e-5,
             "sums accumulated in float lanes (pairwise over vector lanes and tiles): relative error ~√n·2^-24");
 
+    /**
+     * Probabilities checked relative to their own size, so the many tiny ones of a 50 000-column row are checked
+     * too (SOFTMAX's 1e-7 absolute floor would pass anything below it).
+     */
+    public static final Tolerance PROBABILITY = new Tolerance(1e-30, 2e-5,
+            "exp(x − max) or exp(x − lse) in float: the argument's rounding is ≤ ulp(30) ≈ 2e-6 absolute, so ≤ 2e-6 "
+                    + "relative after exp, plus a few ulp for exp itself and the row sum's ~√n·2^-24 ≈ 1.3e-5 at "
+                    + "n = 50 000 in float lanes; 1e-30 absolute only so a flushed denormal passes");
+
+    public static final Tolerance CLIP_GRAD_NORM = new Tolerance(1e-9, 1e-5,
+            "every grad is scaled by one coefficient max_norm/(norm + 1e-6), whose relative error is the norm's "
+                    + "(half the sum of squares', ≤ 5e-6 under REDUCTION), plus one float rounding of the product");
+
     public void assertClose(String what, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
