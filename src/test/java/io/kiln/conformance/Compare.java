@@ -75,6 +75,27 @@ public final class Compare {
         }
     }
 
+    /** Float results against float64 expectations (finite differences, float64 forwards), within {@code tol}. */
+    public static void within(Tolerance tol, String what, double[] expected, float[] actual) {
+        length(what, expected.length, actual.length);
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < expected.length; i++) {
+            if (!tol.close(expected[i], actual[i])) {
+                if (first < 0) {
+                    first = i;
+                }
+                bad++;
+            }
+        }
+        if (bad > 0) {
+            fail(what + ": " + bad + " of " + expected.length + " elements out of tolerance; first at [" + first
+                    + "]: expected " + expected[first] + " but got " + actual[first] + " (|diff| "
+                    + Math.abs(actual[first] - expected[first]) + " > " + tol.atol() + " + " + tol.rtol()
+                    + "·|expected|; tolerance: " + tol.reason() + ")");
+        }
+    }
+
     /** Every element within its own absolute bound (NaN matches only NaN, an infinity only the same infinity). */
     public static void withinBounds(String what, double[] bound, float[] expected, float[] actual, String reason) {
         length(what, expected.length, actual.length);

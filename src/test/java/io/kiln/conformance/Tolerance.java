@@ -51,6 +51,16 @@ public record Tolerance(double atol, double rtol, String reason) {
             "every grad is scaled by one coefficient max_norm/(norm + 1e-6), whose relative error is the norm's "
                     + "(half the sum of squares', ≤ 5e-6 under REDUCTION), plus one float rounding of the product");
 
+    /** The reference's backward kernels against central differences of a float64 forward (GradientCheckTest). */
+    public static final Tolerance REFERENCE_GRADIENT = new Tolerance(1e-9, 2e-7,
+            "a float64 formula on float inputs rounded once to float errs by ≤ 2^-24 ≈ 6e-8 relative; float64 "
+                    + "central differences with h = 1e-5·max(1, |x|) err by ~h²·|f'''| + 1e-16·|f|/h ≈ 1e-10");
+
+    public static final Tolerance REFERENCE_ROW_GRADIENT = new Tolerance(2e-7, 1e-6,
+            "softmax/log-softmax backward read the forward output y rounded to float (≤ 6e-8 relative, so exp(y) "
+                    + "errs by ≤ 6e-8·|y|); Σ dy·y carries that into every dx of the row, ~1.2e-7·|y| absolute "
+                    + "where dy − Σ cancels");
+
     public void assertClose(String what, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
