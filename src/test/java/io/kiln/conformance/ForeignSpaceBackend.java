@@ -22,9 +22,20 @@ import java.util.Arrays;
 public final class ForeignSpaceBackend extends Backend {
     public static final MemorySpace SPACE = new MemorySpace("foreign-test-space");
 
+    private final String name;
+
+    public ForeignSpaceBackend() {
+        this("foreign-test");
+    }
+
+    /** Named, for fake providers in the selection tests. */
+    public ForeignSpaceBackend(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return "foreign-test";
+        return name;
     }
 
     @Override
