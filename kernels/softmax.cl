@@ -139,18 +139,20 @@ __kernel void cross_entropy_rows(__global const float* x, __global const int* la
     const size_t off = (size_t) row * cols;
     __global const float* xr = x + off;
     const int nv = cols / VW;
+    const int label = labels[row];
+    /* Read the label's logit before any item writes: dlogits may be the logits buffer itself (in place). */
+    const float x_label = xr[label];
     const float m = row_max(xr, cols, red);
     const float s = row_sum_exp(xr, cols, m, red);
     const float lse = m + log(s);
-    const int label = labels[row];
-    if (lid == 0) row_loss[row] = lse - xr[label];
+    if (lid == 0) row_loss[row] = lse - x_label;
     if (want_grad) {
         __global float* gr = dlogits + off;
         ROW_VECTORS(q) VSTORE(exp(VLOAD(q, xr) - lse) / rows_f, q, gr);
         ROW_TAIL(c) gr[c] = exp(xr[c] - lse) / rows_f;
         /* The label's element is fixed up after every item wrote its share of the row. */
         barrier(CLK_GLOBAL_MEM_FENCE);
-        if (lid == 0) gr[label] = (exp(xr[label] - lse) - 1.0f) / rows_f;
+        if (lid == 0) gr[label] = (exp(x_label - lse) - 1.0f) / rows_f;
     }
 }
 
@@ -218,8 +220,11 @@ __kernel void mse_partials(__global const float* p, __global const float* t, __g
         }
     }
     for (int c = nv * VW + get_global_id(0); c < n; c += stride) {
-        if (want_grad) dpred[c] = (p[c] - t[c]) * grad_scale;
-        const acc_t d = (acc_t) p[c] - (acc_t) t[c];
+        /* Read before writing: dpred may be p itself (in place). */
+        const float pc = p[c];
+        const float tc = t[c];
+        if (want_grad) dpred[c] = (pc - tc) * grad_scale;
+        const acc_t d = (acc_t) pc - (acc_t) tc;
         sum += d * d;
     }
     sum = wg_sum_acc(sum, red);
