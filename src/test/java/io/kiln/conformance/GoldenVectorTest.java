@@ -127,33 +127,12 @@ class GoldenVectorTest {
             try (Tensor at = be.fromArray(a, ta ? k : m, ta ? m : k); Tensor bt = be.fromArray(b, tb ? n : k, tb ? k : n);
                  Tensor ct = be.fromArray(c0, m, n)) {
                 be.gemm(ta, tb, alpha, at, bt, beta, ct);
-                float[] got = be.toArray(ct);
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double absSum = 0;
-                        for (int p = 0; p < k; p++) {
-                            double aip = ta ? a[p * m + i] : a[i * k + p];
-                            double bpj = tb ? b[j * k + p] : b[p * n + j];
-                            absSum += Math.abs(aip * bpj);
-                        }
-                        double bound = GEMM_RTOL * (Math.abs(alpha) * absSum + Math.abs(beta * c0[i * n + j])) + 1e-30;
-                        double err = Math.abs(got[i * n + j] - expected[i * n + j]);
-                        assertTrue(err <= bound, name + " gemm " + m + "x" + n + "x" + k + " transA=" + ta + " transB="
-                                + tb + " at (" + i + "," + j + "): expected " + expected[i * n + j] + " got "
-                                + got[i * n + j] + ", error " + err + " > bound " + bound);
-                    }
-                }
+                Compare.withinBounds(name + " gemm " + m + "x" + n + "x" + k + " transA=" + ta + " transB=" + tb,
+                        DotProductBound.gemm(ta, tb, m, n, k, alpha, a, b, beta, c0, null), expected, be.toArray(ct),
+                        DotProductBound.REASON);
             }
         }
     }
-
-    /**
-     * GEMM bound: a float dot product of length k accumulated in any order errs by at most ~k·2^-24·Σ|a·b|;
-     * blocked kernels accumulate in partial sums of length KC and then add them, so the practical bound is far
-     * smaller. 1e-5·Σ|a·b| (≈ 168 ulp of the magnitude sum) holds for k up to ~800 at the worst case and for
-     * every realistic rounding pattern beyond.
-     */
-    private static final double GEMM_RTOL = 1e-5;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")

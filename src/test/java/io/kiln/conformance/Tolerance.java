@@ -38,6 +38,29 @@ public record Tolerance(double atol, double rtol, String reason) {
     public static final Tolerance REDUCTION = new Tolerance(1e-5, 1e-5,
             "sums accumulated in float lanes (pairwise over vector lanes and tiles): relative error ~√n·2^-24");
 
+    /**
+     * Probabilities checked relative to their own size, so the many tiny ones of a 50 000-column row are checked
+     * too (SOFTMAX's 1e-7 absolute floor would pass anything below it).
+     */
+    public static final Tolerance PROBABILITY = new Tolerance(1e-30, 2e-5,
+            "exp(x − max) or exp(x − lse) in float: the argument's rounding is ≤ ulp(30) ≈ 2e-6 absolute, so ≤ 2e-6 "
+                    + "relative after exp, plus a few ulp for exp itself and the row sum's ~√n·2^-24 ≈ 1.3e-5 at "
+                    + "n = 50 000 in float lanes; 1e-30 absolute only so a flushed denormal passes");
+
+    public static final Tolerance CLIP_GRAD_NORM = new Tolerance(1e-9, 1e-5,
+            "every grad is scaled by one coefficient max_norm/(norm + 1e-6), whose relative error is the norm's "
+                    + "(half the sum of squares', ≤ 5e-6 under REDUCTION), plus one float rounding of the product");
+
+    /** The reference's backward kernels against central differences of a float64 forward (GradientCheckTest). */
+    public static final Tolerance REFERENCE_GRADIENT = new Tolerance(1e-9, 2e-7,
+            "a float64 formula on float inputs rounded once to float errs by ≤ 2^-24 ≈ 6e-8 relative; float64 "
+                    + "central differences with h = 1e-5·max(1, |x|) err by ~h²·|f'''| + 1e-16·|f|/h ≈ 1e-10");
+
+    public static final Tolerance REFERENCE_ROW_GRADIENT = new Tolerance(2e-7, 1e-6,
+            "softmax/log-softmax backward read the forward output y rounded to float (≤ 6e-8 relative, so exp(y) "
+                    + "errs by ≤ 6e-8·|y|); Σ dy·y carries that into every dx of the row, ~1.2e-7·|y| absolute "
+                    + "where dy − Σ cancels");
+
     public void assertClose(String what, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {

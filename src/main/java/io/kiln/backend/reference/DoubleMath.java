@@ -21,8 +21,8 @@ public final class DoubleMath {
      * |x| &ge; 3: 1 − erfc(x) with erfc from its continued fraction (modified Lentz), which converges fast there.
      */
     public static double erf(double x) {
-        if (Double.isNaN(x)) {
-            return x;
+        if (Double.isNaN(x) || x == 0) {
+            return x; // erf(±0) = ±0 (the series below would lose the sign and never meet its stopping test)
         }
         double ax = Math.abs(x);
         if (ax < 3.0) {

@@ -1,0 +1,136 @@
+package io.kiln.backend.opencl;
+
+import io.kiln.core.InvalidArgumentException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Tile parameters of the OpenCL GEMM (kernels/gemm.cl), in the manner of CLBlast's tuning parameters: a
+ * work-group computes a {@code tileM x tileN} tile of C with {@code (tileM/threadM)·(tileN/threadN)} work-items,
+ * each holding a {@code threadM x threadN} register tile of {@code threadN/vectorWidth} vectors per row, and the
+ * K loop steps by {@code tileK} (staged through local memory when {@code localMemory}). Each distinct record is
+ * its own program build, cached by the backend.
+ *
+ * @param tileM rows of C per work-group (multiple of threadM)
+ * @param tileN columns of C per work-group (multiple of threadN)
+ * @param tileK K step (the padding granule of K)
+ * @param threadM rows per work-item
+ * @param threadN columns per work-item (multiple of vectorWidth)
+ * @param vectorWidth 1, 2, 4, 8 or 16
+ * @param localMemory stage A and B slabs through local memory
+ */
+public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threadN, int vectorWidth,
+                         boolean localMemory) {
+
+    public GemmParams {
+        if (tileM <= 0 || tileN <= 0 || tileK <= 0 || threadM <= 0 || threadN <= 0) {
+            throw new InvalidArgumentException("GemmParams: sizes must be > 0: " + describe(tileM, tileN, tileK,
+                    threadM, threadN, vectorWidth, localMemory));
+        }
+        if (vectorWidth != 1 && vectorWidth != 2 && vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
+            throw new InvalidArgumentException("GemmParams: vectorWidth must be 1, 2, 4, 8 or 16, got " + vectorWidth);
+        }
+        if (tileM % threadM != 0 || tileN % threadN != 0 || threadN % vectorWidth != 0
+                || (localMemory && (tileK * tileM) % vectorWidth != 0)) {
+            throw new InvalidArgumentException("GemmParams: need tileM % threadM == 0, tileN % threadN == 0, threadN "
+                    + "a multiple of vectorWidth and, with local memory, tileK·tileM a multiple of vectorWidth: "
+                    + describe(tileM, tileN, tileK, threadM, threadN, vectorWidth, localMemory));
+        }
+    }
+
+    /** Defaults for CPUs (PoCL and the like): one work-item per work-group holds a 12 x 32 block of C in sixteen-wide
+     *  vectors (24 accumulator registers of AVX-512), reading packed panels straight from memory; no local memory,
+     *  which a CPU device only emulates. */
+    public static final GemmParams CPU_DEFAULT = new GemmParams(12, 32, 8, 12, 32, 16, false);
+
+    /** Defaults for GPUs: 64 x 64 tiles, 16 x 16 work-items of 4 x 4, K step 16, float4, through local memory. */
+    public static final GemmParams GPU_DEFAULT = new GemmParams(64, 64, 16, 4, 4, 4, true);
+
+    /** The defaults for a device: CPU_DEFAULT for CPUs (vector width from the device's preference), else GPU. */
+    public static GemmParams defaultFor(OpenClDeviceInfo info) {
+        if (info.isCpu()) {
+            int vw = Integer.highestOneBit(Math.max(4, Math.min(16, info.preferredFloatVector())));
+            return new GemmParams(12, 2 * vw, 8, 12, 2 * vw, vw, false);
+        }
+        return GPU_DEFAULT;
+    }
+
+    /** Work-items per work-group. */
+    public int workGroupSize() {
+        return (tileM / threadM) * (tileN / threadN);
+    }
+
+    /** Local memory bytes per work-group when {@link #localMemory()}. */
+    public long localBytes() {
+        return localMemory ? 4L * tileK * (tileM + tileN) : 0;
+    }
+
+    /** Whether a device can run these parameters (work-group size and local memory within its limits). */
+    public boolean fits(OpenClDeviceInfo info) {
+        return workGroupSize() <= info.maxWorkGroupSize() && localBytes() <= info.localMemBytes();
+    }
+
+    /** Preprocessor definitions for kernels/gemm.cl. */
+    String buildDefines() {
+        return String.format(Locale.ROOT, "-DTILE_M=%d -DTILE_N=%d -DTILE_K=%d -DTHREAD_M=%d -DTHREAD_N=%d -DVW=%d "
+                + "-DUSE_LOCAL=%d", tileM, tileN, tileK, threadM, threadN, vectorWidth, localMemory ? 1 : 0);
+    }
+
+    /**
+     * Candidates the tuner sweeps on a device: register tiles and vector widths around the default for CPUs;
+     * tile, register-tile, K-step, vector-width and local-memory combinations for GPUs. Only those that fit.
+     */
+    public static List<GemmParams> candidates(OpenClDeviceInfo info) {
+        List<GemmParams> out = new ArrayList<>();
+        if (info.isCpu()) {
+            int vw = Integer.highestOneBit(Math.max(4, Math.min(16, info.preferredFloatVector())));
+            int[][] tiles = {{4, 2}, {6, 2}, {8, 2}, {12, 2}, {14, 2}, {8, 1}, {16, 1}, {4, 4}, {6, 4}, {8, 3}};
+            for (int[] t : tiles) {
+                for (int k : new int[]{4, 8}) {
+                    out.add(new GemmParams(t[0], t[1] * vw, k, t[0], t[1] * vw, vw, false));
+                }
+            }
+            // A few multi-item work-groups (cache blocking across work-items) and narrower vectors.
+            out.add(new GemmParams(48, 2 * vw, 8, 12, 2 * vw, vw, false));
+            out.add(new GemmParams(24, 4 * vw, 8, 12, 2 * vw, vw, false));
+            if (vw > 4) {
+                out.add(new GemmParams(12, 8 * (vw / 2), 8, 12, 4 * (vw / 2), vw / 2, false));
+            }
+        } else {
+            int[] tileSizes = {32, 64, 128};
+            int[][] threads = {{2, 2}, {4, 4}, {8, 4}, {4, 8}, {8, 8}};
+            for (int tile : tileSizes) {
+                for (int[] th : threads) {
+                    for (int tk : new int[]{8, 16, 32}) {
+                        for (int vw : new int[]{1, 2, 4}) {
+                            for (boolean local : new boolean[]{true, false}) {
+                                if (th[1] % vw != 0) {
+                                    continue;
+                                }
+                                GemmParams p = new GemmParams(tile, tile, tk, th[0], th[1], vw, local);
+                                int wg = p.workGroupSize();
+                                if (wg >= 32 && wg <= 512) {
+                                    out.add(p);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.removeIf(p -> !p.fits(info));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return describe(tileM, tileN, tileK, threadM, threadN, vectorWidth, localMemory);
+    }
+
+    private static String describe(int tileM, int tileN, int tileK, int threadM, int threadN, int vw,
+                                   boolean local) {
+        return String.format(Locale.ROOT, "tile %dx%dx%d, thread %dx%d, float%d, %s", tileM, tileN, tileK, threadM,
+                threadN, vw, local ? "local memory" : "global memory");
+    }
+}

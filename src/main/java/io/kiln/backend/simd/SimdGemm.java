@@ -1,0 +1,380 @@
+package io.kiln.backend.simd;
+
+import io.kiln.core.Activation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * BLIS-shaped single-precision GEMM on the Vector API: {@code C = act(alpha·op(A)·op(B) + beta·C + bias)}.
+ *
+ * <p>Loop nest per thread (BLIS's five loops): jc over n by {@code nc}; pc over k by {@code kc}: pack the
+ * {@code kc × nc} panel of op(B) into {@code nr}-wide micro-panels; ic over m by {@code mc}: pack the
+ * {@code mc × kc} block of op(A) into {@code mr}-tall micro-panels; jr by {@code nr}, ir by {@code mr}: one
+ * micro-kernel call ({@link GemmMicroKernels}). Transposes are absorbed by the packing. Edges are zero-padded in
+ * the packed panels, so the micro-kernel always runs full; a partial tile is computed into a per-thread scratch tile
+ * and copied out with masked vector stores (no scalar edge loop). Packing buffers are per thread and reused
+ * ({@link Scratch}). beta is applied on the first kc pass only ({@code beta == 0} never reads C); the epilogue (bias
+ * per column, then the activation) on the last kc pass, to each tile right after the micro-kernel stored it, while
+ * it is in L1.
+ *
+ * <p>Threads: C is split along its larger dimension into chunks (multiples of nr or mr) that the backend's pool
+ * takes dynamically; each chunk runs the loop nest above on its own. Products under
+ * {@link GemmBlocking#parallelMinFlops()} stay on the caller's thread; products under
+ * {@link GemmBlocking#directMaxWork()} skip packing and run a register-blocked loop over the operands in place.
+ *
+ * <p>Error: each C element is a float dot product of length k evaluated with FMAs in kc-sized partial sums, so
+ * {@code |C − C_exact| ≤ (k + 2)·2^-24·Σ_p |A_ip·B_pj|·|alpha| + 2^-24·|beta·C|} (the classical bound; typical
+ * errors are √k smaller).
+ */
+final class SimdGemm {
+    private static final VectorSpecies<Float> S = Lanes.S;
+    private static final int L = Lanes.L;
+    private static final int SLOT_A = 0;
+    private static final int SLOT_B = 2;
+    private static final int SLOT_TILE = 3;
+
+    private final GemmBlocking blk;
+    private final SimdThreads threads;
+
+    SimdGemm(GemmBlocking blocking, SimdThreads threads) {
+        this.blk = blocking;
+        this.threads = threads;
+    }
+
+    GemmBlocking blocking() {
+        return blk;
+    }
+
+    /** One product as given to the backend, with the matrices' offsets in their arrays. */
+    record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
+                   int bOff, float beta, float[] c, int cOff, float[] bias, Activation act) {
+    }
+
+    /** Runs one product, in parallel when large enough (and not already on a pool worker). */
+    void gemm(Problem p) {
+        gemm(p, threads.threads());
+    }
+
+    void gemm(Problem p, int maxThreads) {
+        int m = p.m();
+        int n = p.n();
+        int k = p.k();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || p.alpha() == 0f) {
+            scaleOnly(p);
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work <= blk.directMaxWork() && !(p.transA() && p.transB())) {
+            Direct.run(p);
+            return;
+        }
+        double flops = 2.0 * work;
+        int t = flops < blk.parallelMinFlops() ? 1 : maxThreads;
+        if (t <= 1 || SimdThreads.onWorker()) {
+            blocked(p, 0, m, 0, n);
+            return;
+        }
+        // split the larger dimension into chunks taken dynamically by the pool (and the caller)
+        boolean splitN = n >= m;
+        int unit = splitN ? blk.nr() : blk.mr();
+        int dim = splitN ? n : m;
+        int units = (dim + unit - 1) / unit;
+        int chunks = Math.min(units, t * (dim >= 4 * (splitN ? blk.nc() : blk.mc()) * t ? 4 : 1));
+        int perChunk = (units + chunks - 1) / chunks * unit;
+        int count = (dim + perChunk - 1) / perChunk;
+        threads.forEach(count, t, task -> {
+            int lo = task * perChunk;
+            int hi = Math.min(dim, lo + perChunk);
+            if (splitN) {
+                blocked(p, 0, m, lo, hi);
+            } else {
+                blocked(p, lo, hi, 0, n);
+            }
+        });
+    }
+
+    /** k == 0 or alpha == 0: C = beta·C (0 without reading C when beta == 0), then the epilogue. */
+    private static void scaleOnly(Problem p) {
+        int m = p.m();
+        int n = p.n();
+        float[] c = p.c();
+        for (int i = 0; i < m; i++) {
+            int off = p.cOff() + i * n;
+            if (p.beta() == 0f) {
+                ElementwiseKernels.fill(c, 0f, off, off + n);
+            } else {
+                ElementwiseKernels.scale(p.beta(), c, c, off, off + n);
+            }
+            epilogueRow(p, c, off, 0, n);
+        }
+    }
+
+    /** Adds the bias (columns j0..j0+w of it) to C[off..off+w) and applies the activation, in place. */
+    static void epilogueRow(Problem p, float[] c, int off, int j0, int w) {
+        float[] bias = p.bias();
+        if (bias != null) {
+            ElementwiseKernels.binaryVV(io.kiln.core.BinaryOp.ADD, c, off, bias, j0, c, off, w);
+        }
+        if (p.act() != Activation.IDENTITY) {
+            ActivationKernels.forward(p.act(), c, off, c, off, w);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- blocked, packed
+
+    /** The five-loop nest over C[i0..i1) × [j0..j1), on the current thread. */
+    void blocked(Problem p, int i0, int i1, int j0, int j1) {
+        final int mr = blk.mr();
+        final int nr = blk.nr();
+        final int nv = nr / L;
+        final int k = p.k();
+        final int n = p.n();
+        final int kcMax = Math.min(blk.kc(), k);
+        final int ncMax = Math.min(blk.nc(), roundUp(j1 - j0, nr));
+        final int mcMax = Math.min(blk.mc(), roundUp(i1 - i0, mr));
+        float[] bp = Scratch.floats(SLOT_B, kcMax * ncMax);
+        float[] ap = Scratch.floats(SLOT_A, kcMax * mcMax);
+        float[] tile = Scratch.floats(SLOT_TILE, mr * nr);
+        float[] c = p.c();
+        boolean hasEpilogue = p.bias() != null || p.act() != Activation.IDENTITY;
+        for (int jc = j0; jc < j1; jc += blk.nc()) {
+            int nc = Math.min(blk.nc(), j1 - jc);
+            for (int pc = 0; pc < k; pc += blk.kc()) {
+                int kc = Math.min(blk.kc(), k - pc);
+                boolean first = pc == 0;
+                boolean last = pc + kc == k;
+                float beta = first ? p.beta() : 1f;
+                packB(p, pc, kc, jc, nc, bp);
+                for (int ic = i0; ic < i1; ic += blk.mc()) {
+                    int mc = Math.min(blk.mc(), i1 - ic);
+                    packA(p, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int w = Math.min(nr, nc - jr);
+                        int bo = jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int h = Math.min(mr, mc - ir);
+                            int ao = ir * kc;
+                            int co = p.cOff() + (ic + ir) * n + jc + jr;
+                            if (h == mr && w == nr) {
+                                GemmMicroKernels.run(mr, nv, kc, ap, ao, bp, bo, c, co, n, p.alpha(), beta);
+                            } else {
+                                GemmMicroKernels.run(mr, nv, kc, ap, ao, bp, bo, tile, 0, nr, 1f, 0f);
+                                storeEdge(tile, nr, c, co, n, h, w, p.alpha(), beta);
+                            }
+                            if (last && hasEpilogue) {
+                                for (int r = 0; r < h; r++) {
+                                    epilogueRow(p, c, co + r * n, jc + jr, w);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int v, int unit) {
+        return (v + unit - 1) / unit * unit;
+    }
+
+    /** C[h × w] = alpha·tile + beta·C (C not read when beta == 0), masked vectors on the last partial vector. */
+    private static void storeEdge(float[] tile, int ldt, float[] c, int co, int ldc, int h, int w, float alpha,
+                                  float beta) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        for (int r = 0; r < h; r++) {
+            for (int j = 0; j < w; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, w);
+                // the same arithmetic as the micro-kernel's own store: alpha·t + (beta·C)
+                FloatVector t = FloatVector.fromArray(S, tile, r * ldt + j);
+                int o = co + r * ldc + j;
+                t = beta == 0f ? t.mul(av) : t.fma(av, FloatVector.fromArray(S, c, o, m).mul(bv));
+                t.intoArray(c, o, m);
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc..pc+kc) × [jc..jc+nc) into nr-wide micro-panels: panel q holds, for each p, the nr values
+     * op(B)[pc+p][jc+q·nr .. +nr), zero past n.
+     */
+    private void packB(Problem p, int pc, int kc, int jc, int nc, float[] bp) {
+        int nr = blk.nr();
+        float[] b = p.b();
+        int n = p.n();
+        int k = p.k();
+        for (int jr = 0; jr < nc; jr += nr) {
+            int w = Math.min(nr, nc - jr);
+            int base = jr * kc;
+            if (!p.transB()) {
+                // B is k × n: each packed row is a contiguous run of B
+                for (int q = 0; q < kc; q++) {
+                    int src = p.bOff() + (pc + q) * n + jc + jr;
+                    int dst = base + q * nr;
+                    for (int j = 0; j < nr; j += L) {
+                        VectorMask<Float> m = S.indexInRange(j, w);
+                        FloatVector.fromArray(S, b, src + j, m).intoArray(bp, dst + j);
+                    }
+                }
+            } else {
+                // B is n × k: column j of op(B) is row j of B, contiguous in p
+                for (int j = 0; j < w; j++) {
+                    int src = p.bOff() + (jc + jr + j) * k + pc;
+                    int dst = base + j;
+                    for (int q = 0; q < kc; q++) {
+                        bp[dst + q * nr] = b[src + q];
+                    }
+                }
+                for (int j = w; j < nr; j++) {
+                    for (int q = 0; q < kc; q++) {
+                        bp[base + j + q * nr] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[ic..ic+mc) × [pc..pc+kc) into mr-tall micro-panels: panel r holds, for each p, the mr values
+     * op(A)[ic+r·mr .. +mr][pc+p], zero past m.
+     */
+    private void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap) {
+        int mr = blk.mr();
+        float[] a = p.a();
+        int m = p.m();
+        int k = p.k();
+        for (int ir = 0; ir < mc; ir += mr) {
+            int h = Math.min(mr, mc - ir);
+            int base = ir * kc;
+            if (!p.transA()) {
+                // A is m × k: row i of op(A) is contiguous in p
+                for (int r = 0; r < h; r++) {
+                    int src = p.aOff() + (ic + ir + r) * k + pc;
+                    int dst = base + r;
+                    for (int q = 0; q < kc; q++) {
+                        ap[dst + q * mr] = a[src + q];
+                    }
+                }
+            } else {
+                // A is k × m: for each p, the mr values are contiguous
+                for (int q = 0; q < kc; q++) {
+                    int src = p.aOff() + (pc + q) * m + ic + ir;
+                    int dst = base + q * mr;
+                    System.arraycopy(a, src, ap, dst, h);
+                }
+            }
+            if (h < mr) {
+                for (int q = 0; q < kc; q++) {
+                    for (int r = h; r < mr; r++) {
+                        ap[base + q * mr + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------------------------- direct, unpacked
+
+    /**
+     * Small products without packing: for NN and TN, each row of C is built from up to four vectors of columns at a
+     * time, broadcasting op(A)[i][p] against row p of B (contiguous); for NT, each C element is a vector dot product
+     * of two contiguous rows. Masked vectors on the column tail.
+     */
+    static final class Direct {
+        private Direct() {
+        }
+
+        static void run(Problem p) {
+            if (p.transB()) {
+                dotRows(p);
+            } else {
+                rowsTimesB(p);
+            }
+        }
+
+        private static void rowsTimesB(Problem p) {
+            int m = p.m();
+            int n = p.n();
+            int k = p.k();
+            float[] a = p.a();
+            float[] b = p.b();
+            float[] c = p.c();
+            FloatVector av = FloatVector.broadcast(S, p.alpha());
+            FloatVector bv = FloatVector.broadcast(S, p.beta());
+            for (int i = 0; i < m; i++) {
+                int co = p.cOff() + i * n;
+                for (int j = 0; j < n; j += 2 * L) {
+                    VectorMask<Float> m0 = S.indexInRange(j, n);
+                    VectorMask<Float> m1 = S.indexInRange(j + L, n);
+                    FloatVector acc0 = FloatVector.zero(S);
+                    FloatVector acc1 = FloatVector.zero(S);
+                    for (int q = 0; q < k; q++) {
+                        float aiq = p.transA() ? a[p.aOff() + q * m + i] : a[p.aOff() + i * k + q];
+                        FloatVector x = FloatVector.broadcast(S, aiq);
+                        int bo = p.bOff() + q * n + j;
+                        acc0 = FloatVector.fromArray(S, b, bo, m0).fma(x, acc0);
+                        acc1 = FloatVector.fromArray(S, b, bo + L, m1).fma(x, acc1);
+                    }
+                    acc0 = acc0.mul(av);
+                    acc1 = acc1.mul(av);
+                    if (p.beta() != 0f) {
+                        acc0 = FloatVector.fromArray(S, c, co + j, m0).fma(bv, acc0);
+                        acc1 = FloatVector.fromArray(S, c, co + j + L, m1).fma(bv, acc1);
+                    }
+                    acc0.intoArray(c, co + j, m0);
+                    acc1.intoArray(c, co + j + L, m1);
+                }
+                epilogueRow(p, c, co, 0, n);
+            }
+        }
+
+        /** NT: C[i][j] = Σ_p A[i][p]·B[j][p], both rows contiguous. */
+        private static void dotRows(Problem p) {
+            int m = p.m();
+            int n = p.n();
+            int k = p.k();
+            float[] a = p.a();
+            float[] b = p.b();
+            float[] c = p.c();
+            for (int i = 0; i < m; i++) {
+                int co = p.cOff() + i * n;
+                for (int j = 0; j < n; j++) {
+                    float s;
+                    if (p.transA()) {
+                        // TT is never sent here; kept total for safety
+                        double t = 0;
+                        for (int q = 0; q < k; q++) {
+                            t += a[p.aOff() + q * m + i] * b[p.bOff() + j * k + q];
+                        }
+                        s = (float) t;
+                    } else {
+                        s = dot(a, p.aOff() + i * k, b, p.bOff() + j * k, k);
+                    }
+                    float v = p.alpha() * s;
+                    if (p.beta() != 0f) {
+                        v = Math.fma(p.beta(), c[co + j], v);
+                    }
+                    c[co + j] = v;
+                }
+                epilogueRow(p, c, co, 0, n);
+            }
+        }
+
+        private static float dot(float[] a, int ao, float[] b, int bo, int k) {
+            FloatVector acc = FloatVector.zero(S);
+            int q = 0;
+            for (int up = S.loopBound(k); q < up; q += L) {
+                acc = FloatVector.fromArray(S, a, ao + q).fma(FloatVector.fromArray(S, b, bo + q), acc);
+            }
+            if (q < k) {
+                VectorMask<Float> m = S.indexInRange(q, k);
+                acc = FloatVector.fromArray(S, a, ao + q, m).fma(FloatVector.fromArray(S, b, bo + q, m), acc);
+            }
+            return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.kiln.backend.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Lane-wise transcendental functions for the SIMD backend, built from FMAs, one division at most, and integer bit
+ * tricks, so that C2 keeps them in registers inside the caller's loop.
+ *
+ * <p>Why not {@code FloatVector.lanewise(VectorOperators.EXP)}: on JDK 25 / x86 those operators call out to the
+ * SVML stubs (or to scalar {@link Math} when SVML is absent); measured in {@code io.kiln.bench.TranscendentalBench}
+ * they are several times slower than these polynomials and cannot be fused into a loop body (see bench/README.md).
+ *
+ * <p>Coefficients were fitted for this class (weighted least squares with Lawson iterations toward minimax relative
+ * error, in float64, then rounded to float). Measured maximum error against a float64 oracle, over a dense sweep of
+ * the float range plus the special values ±0, subnormals, ±huge, ±Inf and NaN
+ * ({@code VectorMathTest}, which fails when a bound below is exceeded):
+ * <ul>
+ *   <li>{@link #exp}: ≤ 2 ulp, including subnormal results (two-step 2^n scaling); exp(x) = +Inf for
+ *       x &gt; 88.72, 0 for x &lt; −103.9; NaN stays NaN. Range reduction x = n·ln2 + r (ln2 split in two
+ *       parts, Cody–Waite), e^r = 1 + r + r²·p(r), p of degree 4.</li>
+ *   <li>{@link #tanh}: ≤ 3 ulp; x·P(x²)/Q(x²) of degree (8, 8) fitted on [0, 9], ±1 beyond ±9, exact for
+ *       subnormals (tanh(x) = x there), NaN stays NaN.</li>
+ *   <li>{@link #erf}: ≤ 3 ulp; x·P(x²)/Q(x²) of degree (12, 10) fitted on [0, 4], ±1 beyond ±4.</li>
+ *   <li>{@link #log}: ≤ 2 ulp for normal and subnormal x &gt; 0; log(0) = −Inf, log(x &lt; 0) = NaN,
+ *       log(+Inf) = +Inf.</li>
+ *   <li>{@link #sigmoid}: 1/(1 + e^−x): ≤ 3 ulp where the result is ≥ 2^-126.</li>
+ * </ul>
+ * These bounds are in ulp of the float result (for tanh and erf near 0 that is relative error). A faster variant
+ * of tanh and erf with ≤ 2 ulp would need exp + a second division (tanh = 1 − 2/(e^2x + 1) away from 0); the
+ * rationals were kept for speed.
+ */
+public final class VectorMath {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
+
+    // exp
+    private static final float EXP_HI = 89f;
+    private static final float EXP_LO = -104f;
+    private static final float LOG2E = 1.44269504f;
+    private static final float SHIFTER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer in the low bits
+    private static final int SHIFTER_BITS = Float.floatToRawIntBits(SHIFTER);
+    private static final float LN2_HI = 0.693145752f;   // 0x1.62e4p-1, 16 significant bits: n * LN2_HI is exact
+    private static final float LN2_LO = 1.42860677e-6f; // ln2 - LN2_HI
+    private static final float E2 = 0.49999999614409574f;
+    private static final float E3 = 0.1666657621796307f;
+    private static final float E4 = 0.04166680980502218f;
+    private static final float E5 = 0.00836332013034597f;
+    private static final float E6 = 0.001390513951531762f;
+
+    // tanh(x) = x * P(x^2) / Q(x^2) on [0, 9]
+    private static final float TANH_MAX = 9f;
+    private static final float TP0 = 0.999999979236442f;
+    private static final float TP1 = 0.13380812075861848f;
+    private static final float TP2 = 0.0034953376853067903f;
+    private static final float TP3 = 2.0605108120581888e-05f;
+    private static final float TP4 = 1.3349465692613824e-08f;
+    private static final float TQ1 = 0.4671412755306337f;
+    private static final float TQ2 = 0.025876020903002547f;
+    private static final float TQ3 = 0.00032852313601076255f;
+    private static final float TQ4 = 7.774364136828069e-07f;
+
+    // erf(x) = x * P(x^2) / Q(x^2) on [0, 4]
+    private static final float ERF_MAX = 4f;
+    private static final float RP0 = 1.128379169831813f;
+    private static final float RP1 = 0.1850844118780515f;
+    private static final float RP2 = 0.054356150359086704f;
+    private static final float RP3 = 0.0038520467650444102f;
+    private static final float RP4 = 0.00038192159258851175f;
+    private static final float RP5 = 4.748407313656022e-06f;
+    private static final float RP6 = -1.3519074910945242e-08f;
+    private static final float RQ1 = 0.4973602170208701f;
+    private static final float RQ2 = 0.11395802110504197f;
+    private static final float RQ3 = 0.015474810298831286f;
+    private static final float RQ4 = 0.001311202846503185f;
+    private static final float RQ5 = 6.371707268027257e-05f;
+
+    // log(1 + f) = f - f^2/2 + f^3 * L(f) for f in [sqrt(1/2) - 1, sqrt(2) - 1]
+    private static final float L0 = 0.3333332886650769f;
+    private static final float L1 = -0.25000300850057877f;
+    private static final float L2 = 0.20001415335199063f;
+    private static final float L3 = -0.16641976564531144f;
+    private static final float L4 = 0.14203680033107804f;
+    private static final float L5 = -0.12977225228222528f;
+    private static final float L6 = 0.12701721110214048f;
+    private static final float L7 = -0.08072055059933142f;
+    private static final int SQRT_HALF_BITS = Float.floatToRawIntBits(0.70710677f);
+    private static final float TWO_23 = 8388608f;
+
+    private VectorMath() {
+    }
+
+    private static FloatVector c(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    /** e^x, lane-wise. */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector hi = c(EXP_HI);
+        FloatVector lo = c(EXP_LO);
+        // compare + blend (not MIN/MAX, whose Java NaN semantics cost extra instructions); NaN lanes stay NaN
+        FloatVector xc = x.blend(hi, x.compare(VectorOperators.GT, hi)).blend(lo, x.compare(VectorOperators.LT, lo));
+        FloatVector t = xc.fma(c(LOG2E), c(SHIFTER));
+        FloatVector n = t.sub(SHIFTER);
+        IntVector ni = t.reinterpretAsInts().sub(SHIFTER_BITS);
+        FloatVector r = n.fma(c(-LN2_HI), xc);
+        r = n.fma(c(-LN2_LO), r);
+        FloatVector r2 = r.mul(r);
+        FloatVector poly = r.fma(c(E6), c(E5));
+        poly = poly.fma(r, c(E4));
+        poly = poly.fma(r, c(E3));
+        poly = poly.fma(r, c(E2));
+        FloatVector p = poly.fma(r2, r).add(1f);
+        // 2^n in two factors so that subnormal results (n < -126) round once, in the last multiply
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    /** ±1 with the sign of x. */
+    private static FloatVector signOne(FloatVector x) {
+        return x.reinterpretAsInts().and(0x80000000).or(0x3F800000).reinterpretAsFloats();
+    }
+
+    /** tanh(x), lane-wise. */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector s = x.mul(x);
+        FloatVector p = s.fma(c(TP4), c(TP3));
+        p = p.fma(s, c(TP2));
+        p = p.fma(s, c(TP1));
+        p = p.fma(s, c(TP0));
+        FloatVector q = s.fma(c(TQ4), c(TQ3));
+        q = q.fma(s, c(TQ2));
+        q = q.fma(s, c(TQ1));
+        q = q.fma(s, c(1f));
+        FloatVector y = x.mul(p).div(q);
+        VectorMask<Float> big = x.abs().compare(VectorOperators.GT, TANH_MAX);
+        return y.blend(signOne(x), big);
+    }
+
+    /** erf(x), lane-wise. */
+    public static FloatVector erf(FloatVector x) {
+        FloatVector s = x.mul(x);
+        FloatVector p = s.fma(c(RP6), c(RP5));
+        p = p.fma(s, c(RP4));
+        p = p.fma(s, c(RP3));
+        p = p.fma(s, c(RP2));
+        p = p.fma(s, c(RP1));
+        p = p.fma(s, c(RP0));
+        FloatVector q = s.fma(c(RQ5), c(RQ4));
+        q = q.fma(s, c(RQ3));
+        q = q.fma(s, c(RQ2));
+        q = q.fma(s, c(RQ1));
+        q = q.fma(s, c(1f));
+        FloatVector y = x.mul(p).div(q);
+        VectorMask<Float> big = x.abs().compare(VectorOperators.GT, ERF_MAX);
+        return y.blend(signOne(x), big);
+    }
+
+    /** 1 / (1 + e^−x), lane-wise. */
+    public static FloatVector sigmoid(FloatVector x) {
+        return c(1f).div(exp(x.neg()).add(1f));
+    }
+
+    /** Natural logarithm, lane-wise. */
+    public static FloatVector log(FloatVector x) {
+        // subnormals: scale by 2^23 first
+        VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(TWO_23), sub);
+        IntVector bits = xs.reinterpretAsInts();
+        // split x = 2^e * m with m in [sqrt(1/2), sqrt(2)): subtract the bits of sqrt(1/2) so the exponent field
+        // rolls over at sqrt(1/2) instead of at 1
+        IntVector shifted = bits.sub(SQRT_HALF_BITS);
+        IntVector e = shifted.lanewise(VectorOperators.ASHR, 23);
+        IntVector mBits = shifted.and(0x007FFFFF).add(SQRT_HALF_BITS);
+        FloatVector f = mBits.reinterpretAsFloats().sub(1f);
+        FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(c(0f).blend(c(23f), sub));
+        FloatVector f2 = f.mul(f);
+        FloatVector l = f.fma(c(L7), c(L6));
+        l = l.fma(f, c(L5));
+        l = l.fma(f, c(L4));
+        l = l.fma(f, c(L3));
+        l = l.fma(f, c(L2));
+        l = l.fma(f, c(L1));
+        l = l.fma(f, c(L0));
+        // log = e*ln2_hi + (f + (e*ln2_lo - f^2/2 + f^3*l))
+        FloatVector tail = l.mul(f2).mul(f);
+        tail = f2.fma(c(-0.5f), tail);
+        tail = ef.fma(c(LN2_LO), tail);
+        FloatVector y = ef.fma(c(LN2_HI), f.add(tail));
+        // specials: x == 0 -> -Inf, x < 0 or NaN -> NaN, +Inf -> +Inf
+        y = y.blend(c(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
+        y = y.blend(c(Float.NaN), x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
+        return y.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    // --------------------------------------------------------------- scalar versions (same formulas, for tails)
+
+    /** Scalar e^x with the same formula as {@link #exp}, for per-row scalars. */
+    public static float exp(float x) {
+        return exp(FloatVector.broadcast(S, x)).lane(0);
+    }
+
+    /** Scalar log with the same formula as {@link #log}. */
+    public static float log(float x) {
+        return log(FloatVector.broadcast(S, x)).lane(0);
+    }
+}

@@ -1,0 +1,115 @@
+package io.kiln.backend.simd;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.function.DoubleUnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Maximum error in ulp of each {@link VectorMath} function against float64, over a dense sweep of every float
+ * exponent (every 1009th bit pattern of each sign: ~4.2 million values) plus ±0, subnormals, ±huge, ±Inf and NaN.
+ * The bounds asserted here are the ones documented in {@link VectorMath}'s javadoc.
+ */
+class VectorMathTest {
+    private static final int STEP = 1009;
+
+    private static float[] samples() {
+        int perSign = 0x7F800000 / STEP + 1;
+        float[] xs = new float[2 * perSign + 16];
+        int k = 0;
+        for (int bits = 0; bits <= 0x7F800000 - STEP; bits += STEP) {
+            xs[k++] = Float.intBitsToFloat(bits);
+            xs[k++] = -Float.intBitsToFloat(bits);
+        }
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30f, -1e-30f,
+            Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f, -1f,
+            88.72f, -103.9f};
+        for (float s : special) {
+            xs[k++] = s;
+        }
+        return java.util.Arrays.copyOf(xs, k);
+    }
+
+    private static final float[] XS = samples();
+
+    /** Max ulp error of f over the samples with |result| >= minResult (and every special value checked exactly). */
+    private static double maxUlp(Lanes.Unary f, DoubleUnaryOperator exact, double minResult, String name) {
+        float[] y = new float[XS.length];
+        Lanes.map(f, XS, 0, y, 0, XS.length);
+        double worst = 0;
+        float worstX = 0;
+        for (int i = 0; i < XS.length; i++) {
+            double e = exact.applyAsDouble(XS[i]);
+            if (!(Math.abs(e) >= minResult) && !Double.isNaN(e) && e != 0) {
+                continue;
+            }
+            double u = Oracle.ulpError(e, y[i]);
+            if (u > worst) {
+                worst = u;
+                worstX = XS[i];
+            }
+        }
+        System.out.printf("VectorMath.%s: max error %.2f ulp at x = %s (%d samples)%n", name, worst, worstX,
+                XS.length);
+        return worst;
+    }
+
+    @Test
+    void expWithinTwoUlp() {
+        assertTrue(maxUlp(ElementwiseKernels.EXP, Math::exp, 0, "exp") <= 2.0);
+    }
+
+    @Test
+    void logWithinTwoUlp() {
+        assertTrue(maxUlp(ElementwiseKernels.LOG, Math::log, 0, "log") <= 2.0);
+    }
+
+    @Test
+    void tanhWithinFiveUlp() {
+        assertTrue(maxUlp(ElementwiseKernels.TANH, Math::tanh, 0, "tanh") <= 5.0);
+    }
+
+    @Test
+    void erfWithinSixUlp() {
+        assertTrue(maxUlp(ElementwiseKernels.ERF, Oracle::erf, 0, "erf") <= 6.0);
+    }
+
+    @Test
+    void sigmoidWithinThreeUlpWhereNormal() {
+        assertTrue(maxUlp(VectorMath::sigmoid, Oracle::sigmoid, Float.MIN_NORMAL, "sigmoid") <= 3.0);
+    }
+
+    @Test
+    void specialValues() {
+        float[] x = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, -1f, 1e-45f};
+        float[] y = new float[x.length];
+        Lanes.map(ElementwiseKernels.EXP, x, 0, y, 0, x.length);
+        assertEquals(1f, y[0]);
+        assertEquals(1f, y[1]);
+        assertEquals(Float.POSITIVE_INFINITY, y[2]);
+        assertEquals(0f, y[3]);
+        assertTrue(Float.isNaN(y[4]));
+        Lanes.map(ElementwiseKernels.LOG, x, 0, y, 0, x.length);
+        assertEquals(Float.NEGATIVE_INFINITY, y[0]);
+        assertEquals(Float.NEGATIVE_INFINITY, y[1]);
+        assertEquals(Float.POSITIVE_INFINITY, y[2]);
+        assertTrue(Float.isNaN(y[3]));
+        assertTrue(Float.isNaN(y[4]));
+        assertTrue(Float.isNaN(y[5]));
+        assertEquals(Math.log(1e-45f), y[6], 1e-4);
+        Lanes.map(ElementwiseKernels.TANH, x, 0, y, 0, x.length);
+        assertEquals(0f, y[0]);
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(y[1]));
+        assertEquals(1f, y[2]);
+        assertEquals(-1f, y[3]);
+        assertTrue(Float.isNaN(y[4]));
+        assertEquals(1e-45f, y[6]);
+        Lanes.map(ElementwiseKernels.ERF, x, 0, y, 0, x.length);
+        assertEquals(0f, y[0]);
+        assertEquals(1f, y[2]);
+        assertEquals(-1f, y[3]);
+        assertTrue(Float.isNaN(y[4]));
+    }
+}
