@@ -42,6 +42,9 @@ import java.util.List;
  * @param bound            {@code memory} or {@code compute}: which roof is lower at this intensity
  * @param cyclesPerElement cycles / elements
  * @param error            why the kernel could not run, or null
+ * @param warmupCalls      calls before timing began
+ * @param warmupSettled    whether the warm-up call times settled before its time limit (false: the first timed
+ *                         calls may still include JIT compilation)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KernelMeasurement(String op, String category, String size, String shape, String backend,
@@ -50,7 +53,15 @@ public record KernelMeasurement(String op, String category, String size, String 
                                 Double p90Ns, Double maxNs, Double spreadPct, Double onCpuPct, Double cycles, String cycleSource,
                                 Double flopPerCycle, Double gflops, Double gbs, Double intensity, Double pctPeak,
                                 Double roofGflops, Double pctRoof, String bound, Double cyclesPerElement,
-                                String error) {
+                                String error, Integer warmupCalls, Boolean warmupSettled) {
+
+    /** A copy recording the warm-up. */
+    public KernelMeasurement withWarmup(int calls, boolean settled) {
+        return new KernelMeasurement(op, category, size, shape, backend, roofs, costArgs, flops, transcendentals,
+                bytesRead, bytesWritten, elements, reps, medianNs, minNs, p90Ns, maxNs, spreadPct, onCpuPct, cycles,
+                cycleSource, flopPerCycle, gflops, gbs, intensity, pctPeak, roofGflops, pctRoof, bound,
+                cyclesPerElement, error, calls, settled);
+    }
 
     /** {@code op/size/backend}: unique within a report. */
     public String key() {

@@ -102,10 +102,16 @@ public record ProfileReport(String date, String command, String host, String jvm
             sb.append(String.format(Locale.ROOT,
                     "%-27s %-6s %-9s %8s %7s %8s %10s %6.1f %11s %7s %6s %7s %8s %7s %-7s %6s%n", m.op(), m.size(),
                     m.backend(), eng(m.flops()), eng(m.transcendentals()), engBytes(m.bytes()),
-                    (m.contended() ? "*" : "") + time(m.medianNs()),
+                    (Boolean.FALSE.equals(m.warmupSettled()) ? "~" : "") + (m.contended() ? "*" : "")
+                            + time(m.medianNs()),
                     m.spreadPct(), eng(m.cycles()), num(m.flopPerCycle(), 2), num(m.pctPeak(), 1),
                     num(m.intensity(), 3), num(m.gflops(), 2), num(m.gbs(), 2), m.bound() == null ? "-" : m.bound(),
                     num(m.pctRoof(), 1)));
+        }
+        long unsettled = measurements.stream().filter(m -> Boolean.FALSE.equals(m.warmupSettled())).count();
+        if (unsettled > 0) {
+            sb.append("~ ").append(unsettled).append(" of ").append(measurements.size()).append(" kernels: call "
+                    + "times had not settled when warm-up hit its time limit (JIT still compiling, or noise)\n");
         }
         long contended = measurements.stream().filter(KernelMeasurement::contended).count();
         if (contended > 0) {

@@ -34,8 +34,9 @@ import java.util.Optional;
  *
  * <p>Timing: each call is timed alone with {@link System#nanoTime()} and followed by
  * {@link Backend#synchronize()}, so asynchronous backends are timed to completion (OpenCL event profiling is not
- * used: the SPI does not expose events). Warm-up runs until both a minimum count and a minimum time are reached, so
- * C2 has compiled the kernel; then repetitions until both a minimum count and time are reached.
+ * used: the SPI does not expose events). Warm-up runs until a minimum count and time are reached and the call
+ * times have settled ({@link #settled}: C2 has compiled the kernel - Vector API code runs orders of magnitude slower
+ * before), or a maximum time has passed; then repetitions until both a minimum count and time are reached.
  */
 public final class ProfileRun {
 
@@ -66,6 +67,11 @@ public final class ProfileRun {
 
         long warmupNs() {
             return quick ? 15_000_000L : 100_000_000L;
+        }
+
+        /** Warm-up ends here even when the call times have not settled. */
+        long warmupMaxNs() {
+            return quick ? 400_000_000L : 3_000_000_000L;
         }
 
         int warmupCalls() {
@@ -106,7 +112,7 @@ public final class ProfileRun {
         CycleClocks.Choice choice = CycleClocks.open(options.cycles(), cpu, host);
         try (CycleClock clock = choice.clock()) {
             ProgressBar bar = new ProgressBar(System.err, countCases(options, backends.size()),
-                    System.console() != null);
+                    System.console() != null && System.console().isTerminal());
             report = measure(options, host, roofsByBackend, backends, clock, choice.describe(), notes,
                     options.progress() ? bar : null);
         }
@@ -259,14 +265,25 @@ public final class ProfileRun {
         try {
             long warmStart = System.nanoTime();
             int calls = 0;
-            while (calls < o.warmupCalls() || (System.nanoTime() - warmStart < o.warmupNs()
-                    && calls < o.maxReps())) {
+            long[] recent = new long[8];
+            boolean settled = false;
+            while (true) {
+                long w0 = System.nanoTime();
                 c.call().run();
                 be.synchronize();
+                recent[calls % recent.length] = System.nanoTime() - w0;
+                calls++;
                 if (c.reset() != null) {
                     c.reset().run();
                 }
-                calls++;
+                long elapsed = System.nanoTime() - warmStart;
+                settled = settled(recent, calls);
+                if (calls >= o.warmupCalls() && elapsed >= o.warmupNs() && settled) {
+                    break;
+                }
+                if (elapsed >= o.warmupMaxNs() || calls >= o.maxReps()) {
+                    break;
+                }
             }
             long[] times = new long[64];
             long[] raw = new long[64];
@@ -295,13 +312,14 @@ public final class ProfileRun {
                     c.reset().run();
                 }
             }
-            return derive(c, be.name(), roofs, category, args, cost, Arrays.copyOf(times, reps),
+            KernelMeasurement m = derive(c, be.name(), roofs, category, args, cost, Arrays.copyOf(times, reps),
                     Arrays.copyOf(raw, reps), Arrays.copyOf(cpu, reps), clock);
+            return m.withWarmup(calls, settled);
         } catch (RuntimeException | LinkageError e) {
             return new KernelMeasurement(c.op().opName(), category, c.size().label(), c.shape(), be.name(),
                     roofs.id(), args, cost.flops(), cost.transcendentals(), cost.bytesRead(), cost.bytesWritten(),
                     c.elements(), 0, null, null, null, null, null, null, null, clock.source().label(), null, null, null,
-                    null, null, null, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                    null, null, null, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null, null);
         }
     }
 
@@ -348,7 +366,7 @@ public final class ProfileRun {
                 min, p90, max, 100 * (p90 - min) / median, onCpuPct, cycles, clock.source().label(),
                 flops == 0 ? null : flops / cycles, flops == 0 ? null : gflops, bytes == 0 ? null : gbs, intensity,
                 flops == 0 ? null : 100 * gflops / peak, roofGflops, pctRoof, bound,
-                c.elements() == 0 ? null : cycles / c.elements(), null);
+                c.elements() == 0 ? null : cycles / c.elements(), null, null, null);
     }
 
     private static final java.lang.management.ThreadMXBean THREADS =
@@ -357,6 +375,25 @@ public final class ProfileRun {
     /** CPU time of the measuring thread (0 where the JVM cannot tell: then on-CPU % reads 0 and is not shown). */
     private static long cpuNanos() {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+
+    /**
+     * Whether warm-up call times have settled: at least 8 calls, and the median of the last 4 within 15% of the
+     * median of the 4 before (so the JIT has finished compiling what the kernel runs).
+     */
+    static boolean settled(long[] ring, int calls) {
+        if (calls < ring.length) {
+            return false;
+        }
+        long[] newer = new long[4], older = new long[4];
+        for (int i = 0; i < 4; i++) {
+            newer[i] = ring[(calls - 1 - i) % ring.length];
+            older[i] = ring[(calls - 5 - i) % ring.length];
+        }
+        Arrays.sort(newer);
+        Arrays.sort(older);
+        double a = (newer[1] + newer[2]) / 2.0, b = (older[1] + older[2]) / 2.0;
+        return Math.abs(a - b) <= 0.15 * b;
     }
 
     private static double median(long[] sorted) {

@@ -9,6 +9,7 @@ import io.kiln.core.BackendUnavailableException;
 import io.kiln.hw.profile.HardwareProfile;
 import io.kiln.hw.profile.HardwareProfiles;
 import io.kiln.hw.profile.HostFacts;
+import io.kiln.hw.profile.TestHosts;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +19,8 @@ class CycleClocksTest {
     };
 
     private static HostFacts host(String modelName, double mhz, String flags, Double maxMhz) {
-        String cpuinfo = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 207\nmodel name\t: "
-                + modelName + "\ncpu MHz\t\t: " + mhz + "\nflags\t\t: " + flags + "\n\n";
-        return HostFacts.parse("amd64", cpuinfo, "", 2, maxMhz, 49152L, 2097152L, 0L, 512);
+        return TestHosts.facts("amd64", TestHosts.x86("GenuineIntel", 6, 207, modelName, mhz, flags, 2), 2, maxMhz,
+                49152L, 2097152L, 0L, 512);
     }
 
     private static final HostFacts KVM = host("Intel(R) Xeon(R) Processor", 2300,

@@ -27,7 +27,7 @@ class RooflineChartTest {
     static KernelMeasurement point(String op, String size, String backend, long flops, long bytes, double ns) {
         return new KernelMeasurement(op, "gemm", size, "[1]", backend, "p", List.of(1L), flops, 0, bytes, 0, 0, 5, ns,
                 ns, ns, ns, 0.0, 100.0, ns * 3, "estimated", flops / (ns * 3), flops / ns, bytes / ns,
-                (double) flops / bytes, 1.0, null, null, null, null, null);
+                (double) flops / bytes, 1.0, null, null, null, null, null, 8, true);
     }
 
     static ProfileReport.Roofs roofs() {

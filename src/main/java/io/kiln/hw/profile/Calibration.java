@@ -219,24 +219,35 @@ public final class Calibration {
         double[] copy = new double[maxThreads];
         double[] triad = new double[maxThreads];
         int[] contended = new int[2];
+        List<String> allContended = new ArrayList<>();
         int window = windowElements(n);
         int streamTrials = 6 * trials;
         for (int threads = 1; threads <= maxThreads; threads++) {
             int th = threads;
             log.print("copy, " + threads + " thread" + (threads > 1 ? "s " : " "));
+            int before = contended[0];
             copy[threads - 1] = bestStream(streamTrials, t -> streamGBs(th, a, b, c, false,
                     windowOffset(t, n, window), window), contended, log);
+            if (contended[0] - before == streamTrials) {
+                allContended.add("copy on " + threads + " thread" + (threads > 1 ? "s" : ""));
+            }
             log.println(String.format(Locale.ROOT, "%.1f GB/s", copy[threads - 1]));
             log.print("triad, " + threads + " thread" + (threads > 1 ? "s " : " "));
+            before = contended[0];
             triad[threads - 1] = bestStream(streamTrials, t -> streamGBs(th, a, b, c, true,
                     windowOffset(t, n, window), window), contended, log);
+            if (contended[0] - before == streamTrials) {
+                allContended.add("triad on " + threads + " thread" + (threads > 1 ? "s" : ""));
+            }
             log.println(String.format(Locale.ROOT, "%.1f GB/s", triad[threads - 1]));
         }
         if (contended[0] > 0) {
             notes.add(String.format(Locale.ROOT, "%d of %d bandwidth trials had a thread descheduled for over 10%% "
-                    + "of the trial (other processes on the cores) and were set aside%s", contended[0],
-                    contended[1], contended[0] == contended[1] ? "; ALL were, so the bandwidth figures are the best "
-                    + "contended ones and understate the machine" : ""));
+                    + "of the trial (other processes on the cores) and were set aside", contended[0], contended[1]));
+        }
+        if (!allContended.isEmpty()) {
+            notes.add("every trial of " + String.join(", ", allContended) + " was contended: those figures are the "
+                    + "best contended trial and understate the machine; calibrate again on a quiet machine");
         }
         if (maxThreads > 1) {
             double scale = fma[maxThreads - 1] / fma[0];
@@ -250,8 +261,9 @@ public final class Calibration {
         // --- simd GEMM check
         double simdGemm = simdGemmGflops(log);
         if (!Double.isNaN(simdGemm)) {
-            notes.add(String.format(Locale.ROOT, "simd backend GEMM 512^3: %.1f GFLOP/s = %.0f%% of the measured "
-                    + "%d-thread FMA peak (its own blocking; the SPI cannot set another, so no sweep)", simdGemm,
+            notes.add(String.format(Locale.ROOT, "simd backend GEMM 512^3: %.1f GFLOP/s (best of 20 after 1 s of "
+                    + "warm-up, wall time) = %.0f%% of the measured %d-thread FMA peak (its own blocking; the SPI "
+                    + "cannot set another, so no sweep)", simdGemm,
                     100 * simdGemm / fma[maxThreads - 1], maxThreads));
         } else {
             notes.add("no simd backend on the class path: SIMD GEMM blocking was not checked or swept");
@@ -423,8 +435,13 @@ public final class Calibration {
         try (var a = be.allocate(n, n); var b = be.allocate(n, n); var c = be.allocate(n, n)) {
             be.fill(a, 0.5f);
             be.fill(b, 0.25f);
+            long warm = System.nanoTime();
+            while (System.nanoTime() - warm < 1_000_000_000L) { // let C2 compile the micro-kernels first
+                be.gemm(false, false, 1f, a, b, 0f, c);
+                be.synchronize();
+            }
             double best = 0;
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 20; i++) {
                 long t0 = System.nanoTime();
                 be.gemm(false, false, 1f, a, b, 0f, c);
                 be.synchronize();

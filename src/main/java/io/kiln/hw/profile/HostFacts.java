@@ -1,28 +1,21 @@
 package io.kiln.hw.profile;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.kiln.hw.HostInfo;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * What profile matching and calibration need to know about the machine: the CPU's identity and flags, core count,
- * caches, memory, the Vector API's preferred width, and the OpenCL devices. Built by {@link #detect()} from
- * {@code /proc/cpuinfo}, {@code /proc/meminfo} and {@code /sys/devices/system/cpu}, or by {@link #parse} from given
- * file contents (tests). Every field that could not be found is {@code null} (or empty); detection never throws.
- *
- * <p>This is the profile layer's own small view of the host, so it does not depend on how {@code io.kiln.hw}
- * presents the machine to users; an adapter from that record belongs next to it once both are on main.
+ * caches, memory, the Vector API's preferred width, and the OpenCL devices: the fields of {@link HostInfo} (which
+ * does the detection, for {@code kiln hw} too) that profiles match on, as numbers. Every field that could not be
+ * found is {@code null} (or empty); detection never throws.
  *
  * @param arch          {@code x86_64} or {@code aarch64} (normalized {@code os.arch})
- * @param vendor        x86 {@code vendor_id} ({@code GenuineIntel}, {@code AuthenticAMD}); Arm: {@code ARM},
+ * @param vendor        x86 {@code vendor_id} ({@code GenuineIntel}, {@code AuthenticAMD}); Arm: {@code Arm},
  *                      {@code Apple}, ... from {@code CPU implementer}
- * @param modelName     x86 {@code model name}; Arm: {@code CPU part} in hex
+ * @param modelName     x86 {@code model name}; Arm: the core's name
  * @param family        x86 {@code cpu family}; Arm {@code CPU architecture}
  * @param model         x86 {@code model}; Arm {@code CPU part}
  * @param flags         x86 {@code flags}, Arm {@code Features}, lower case
@@ -87,120 +80,22 @@ public record HostFacts(String arch, String vendor, String modelName, Integer fa
 
     /** Detects this machine (without OpenCL devices; see {@link OpenClDeviceFacts#detect()}). */
     public static HostFacts detect() {
-        Path root = Path.of("/");
-        String cpuinfo = read(root.resolve("proc/cpuinfo"));
-        String meminfo = read(root.resolve("proc/meminfo"));
-        Path cpu0 = root.resolve("sys/devices/system/cpu/cpu0");
-        Long l1 = null, l2 = null, l3 = null;
-        for (int i = 0; i < 8; i++) {
-            Path idx = cpu0.resolve("cache/index" + i);
-            String level = read(idx.resolve("level"));
-            String type = read(idx.resolve("type"));
-            Long size = parseSize(read(idx.resolve("size")));
-            if (level == null || type == null || size == null) {
-                continue;
-            }
-            switch (level.trim()) {
-                case "1" -> {
-                    if (!type.trim().equals("Instruction")) {
-                        l1 = size;
-                    }
-                }
-                case "2" -> l2 = size;
-                case "3" -> l3 = size;
-                default -> {
-                }
-            }
-        }
-        String maxKhz = read(cpu0.resolve("cpufreq/cpuinfo_max_freq"));
-        Double maxMhz = null;
-        if (maxKhz != null) {
-            try {
-                maxMhz = Long.parseLong(maxKhz.trim()) / 1000.0;
-            } catch (NumberFormatException ignored) {
-                // no usable figure
-            }
-        }
-        return parse(System.getProperty("os.arch", ""), cpuinfo == null ? "" : cpuinfo,
-                meminfo == null ? "" : meminfo, Runtime.getRuntime().availableProcessors(), maxMhz, l1, l2, l3,
-                preferredVectorBits());
+        return from(HostInfo.detect());
     }
 
-    /**
-     * Builds facts from the text of {@code /proc/cpuinfo} and {@code /proc/meminfo} and the other figures given
-     * (tests pass recorded files from other machines).
-     */
-    public static HostFacts parse(String osArch, String cpuinfo, String meminfo, int logicalCores, Double maxMhz,
-                                  Long l1dBytes, Long l2Bytes, Long l3Bytes, int vectorBits) {
-        String arch = normalizeArch(osArch);
-        String vendor = null, modelName = null;
-        Integer family = null, model = null;
-        Double mhz = null;
-        Set<String> flags = new LinkedHashSet<>();
-        String implementer = null, part = null, armArch = null;
-        Set<String> coreIds = new LinkedHashSet<>();
-        String physicalId = "0";
-        boolean firstBlock = true;
-        for (String line : cpuinfo.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                if (line.isBlank() && (vendor != null || implementer != null)) {
-                    firstBlock = false;
-                }
-                continue;
-            }
-            String key = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (key.equals("physical id")) {
-                physicalId = value;
-            } else if (key.equals("core id")) {
-                coreIds.add(physicalId + "/" + value);
-            }
-            if (!firstBlock) {
-                continue;
-            }
-            switch (key) {
-                case "vendor_id" -> vendor = value;
-                case "model name" -> modelName = value;
-                case "cpu family" -> family = parseInt(value);
-                case "model" -> model = parseInt(value);
-                case "cpu MHz" -> mhz = parseDouble(value);
-                case "flags", "Features" -> {
-                    for (String f : value.split("\\s+")) {
-                        if (!f.isEmpty()) {
-                            flags.add(f.toLowerCase(Locale.ROOT));
-                        }
-                    }
-                }
-                case "CPU implementer" -> implementer = value;
-                case "CPU part" -> part = value;
-                case "CPU architecture" -> armArch = value;
-                default -> {
-                }
-            }
-        }
-        if (vendor == null && implementer != null) {
-            vendor = armImplementer(implementer);
-            family = parseInt(armArch);
-            model = parseInt(part);
-            if (modelName == null) {
-                modelName = "Arm core part " + part;
-            }
-        }
-        Long memory = null;
-        for (String line : meminfo.split("\n")) {
-            if (line.startsWith("MemTotal:")) {
-                String[] parts = line.substring(9).trim().split("\\s+");
-                try {
-                    memory = Long.parseLong(parts[0]) * 1024;
-                } catch (NumberFormatException ignored) {
-                    // leave unknown
-                }
-            }
-        }
-        return new HostFacts(arch, vendor, modelName, family, model, flags, logicalCores,
-                coreIds.isEmpty() ? null : coreIds.size(), mhz, maxMhz, l1dBytes, l2Bytes, l3Bytes, memory, vectorBits,
-                List.of());
+    /** The profile layer's view of what {@link HostInfo} detected. */
+    public static HostFacts from(HostInfo info) {
+        HostInfo.Cpu cpu = info.cpu();
+        return new HostFacts(normalizeArch(info.os().arch() == null ? "" : info.os().arch()), cpu.vendor(),
+                cpu.name(), parseInt(cpu.family()), parseInt(cpu.model()), Set.copyOf(cpu.flags()),
+                cpu.availableProcessors(), cpu.physicalCores(), cpu.mhz(), cpu.maxMhz(), bytes(info, "L1d"),
+                bytes(info, "L2"), bytes(info, "L3"), info.memory().totalBytes(),
+                info.vectorApi().available() ? info.vectorApi().bitSize() : 0, List.of());
+    }
+
+    private static Long bytes(HostInfo info, String label) {
+        var b = info.cacheBytes(label);
+        return b.isPresent() ? b.getAsLong() : null;
     }
 
     static String normalizeArch(String osArch) {
@@ -208,25 +103,6 @@ public record HostFacts(String arch, String vendor, String modelName, Integer fa
             case "amd64", "x86_64", "x86-64" -> "x86_64";
             case "aarch64", "arm64" -> "aarch64";
             default -> osArch.toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String armImplementer(String code) {
-        Integer c = parseInt(code);
-        if (c == null) {
-            return code;
-        }
-        return switch (c) {
-            case 0x41 -> "ARM";
-            case 0x42 -> "Broadcom";
-            case 0x43 -> "Cavium";
-            case 0x46 -> "Fujitsu";
-            case 0x48 -> "HiSilicon";
-            case 0x4e -> "NVIDIA";
-            case 0x51 -> "Qualcomm";
-            case 0x61 -> "Apple";
-            case 0xc0 -> "Ampere";
-            default -> String.format(Locale.ROOT, "arm-implementer-0x%02x", c);
         };
     }
 
@@ -240,52 +116,6 @@ public record HostFacts(String arch, String vendor, String modelName, Integer fa
             return t.startsWith("0x") ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    private static Double parseDouble(String s) {
-        try {
-            return Double.parseDouble(s.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** sysfs cache sizes: {@code 48K}, {@code 2048K}, {@code 32M}. */
-    static Long parseSize(String s) {
-        if (s == null) {
-            return null;
-        }
-        String t = s.trim().toUpperCase(Locale.ROOT);
-        long mult = 1;
-        if (t.endsWith("K")) {
-            mult = 1024;
-            t = t.substring(0, t.length() - 1);
-        } else if (t.endsWith("M")) {
-            mult = 1024 * 1024;
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Long.parseLong(t) * mult;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException | SecurityException | java.io.UncheckedIOException e) {
-            return null;
-        }
-    }
-
-    /** The Vector API's preferred float width in bits, 0 when the incubator module is not loaded. */
-    static int preferredVectorBits() {
-        try {
-            return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        } catch (LinkageError e) {
-            return 0;
         }
     }
 

@@ -90,6 +90,15 @@ public final class ProfileMatcher {
      * What {@code kiln hw} prints about profiles: the CPU profile chosen for {@code host} with its score, reasons,
      * roofs and the other candidates, then the same for each OpenCL device of {@code host} that a profile matches.
      */
+    public List<String> describeHost(io.kiln.hw.HostInfo info, boolean lookForOpenClDevices) {
+        HostFacts host = HostFacts.from(info);
+        if (lookForOpenClDevices) {
+            host = host.withOpenClDevices(OpenClDeviceFacts.detect());
+        }
+        return describeHost(host);
+    }
+
+    /** {@link #describeHost(io.kiln.hw.HostInfo, boolean)} for facts already gathered. */
     public List<String> describeHost(HostFacts host) {
         List<String> out = new ArrayList<>();
         ProfileMatch cpu = matchCpu(host);

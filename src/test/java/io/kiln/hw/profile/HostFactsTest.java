@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HostFactsTest {
 
     @Test
-    void parsesX86CpuinfoFirstBlockAndCountsPhysicalCores() {
+    void takesTheProfileFieldsFromHostInfo() {
         HostFacts h = TestHosts.emeraldRapidsGuest();
         assertEquals("x86_64", h.arch());
         assertEquals("GenuineIntel", h.vendor());
@@ -23,7 +23,8 @@ class HostFactsTest {
         assertTrue(h.hasFlag("avx512f"));
         assertTrue(h.virtualized());
         assertEquals(16, h.floatLanes());
-        assertEquals(24684152L * 1024, h.memoryBytes());
+        assertEquals(49152L, h.l1dBytes());
+        assertEquals(272629760L, h.l3Bytes());
     }
 
     @Test
@@ -31,29 +32,23 @@ class HostFactsTest {
         // 4 logical CPUs that are 2 cores with 2 SMT threads each
         String text = TestHosts.x86("GenuineIntel", 6, 60, "x", 3000, "fma avx2", 4)
                 .replace("core id\t\t: 2", "core id\t\t: 0").replace("core id\t\t: 3", "core id\t\t: 1");
-        HostFacts h = HostFacts.parse("amd64", text, "", 4, null, null, null, null, 256);
+        HostFacts h = TestHosts.facts("amd64", text, 4, null, null, null, null, 256);
+        assertEquals(4, h.logicalCores());
         assertEquals(2, h.physicalCores());
         assertEquals(2, h.usableCores());
     }
 
     @Test
-    void parsesArmCpuinfo() {
+    void armModelIsTheHexPart() {
         HostFacts h = TestHosts.neoverseN1();
         assertEquals("aarch64", h.arch());
-        assertEquals("ARM", h.vendor());
+        assertEquals("Arm", h.vendor());
         assertEquals(0xd0c, h.model());
         assertEquals(8, h.family());
         assertTrue(h.hasFlag("asimd"));
-        assertNull(h.physicalCores());
         assertNull(h.cpuMhz());
-    }
-
-    @Test
-    void parsesSysfsSizes() {
-        assertEquals(48 * 1024L, HostFacts.parseSize("48K\n"));
-        assertEquals(32L << 20, HostFacts.parseSize("32M"));
         assertEquals(0x44, HostFacts.parseInt("0x44"));
-        assertNull(HostFacts.parseSize("lots"));
+        assertNull(HostFacts.parseInt("lots"));
     }
 
     @Test
