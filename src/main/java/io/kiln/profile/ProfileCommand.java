@@ -72,7 +72,7 @@ public final class ProfileCommand implements Callable<Integer> {
             cmd.append(" --cycles ").append(cycles);
         }
         ProfileRun.run(new ProfileRun.Options(quick, backends, sizeClasses, ops, json, svg, cycles, profile,
-                !noProgress, cmd.toString()), System.out);
+                !noProgress, true, cmd.toString()), System.out);
         return 0;
     }
 }

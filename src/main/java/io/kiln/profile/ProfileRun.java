@@ -34,9 +34,11 @@ import java.util.Optional;
  *
  * <p>Timing: each call is timed alone with {@link System#nanoTime()} and followed by
  * {@link Backend#synchronize()}, so asynchronous backends are timed to completion (OpenCL event profiling is not
- * used: the SPI does not expose events). Warm-up runs until a minimum count and time are reached and the call
- * times have settled ({@link #settled}: C2 has compiled the kernel - Vector API code runs orders of magnitude slower
- * before), or a maximum time has passed; then repetitions until both a minimum count and time are reached.
+ * used: the SPI does not expose events). Warm-up runs until a minimum count and time are reached, the call times
+ * have settled ({@link #settled}) and the JIT has been idle for a while ({@link JitActivity}: C2 has compiled the
+ * kernel - Vector API code runs orders of magnitude slower before, and can be stable while slow), or a maximum time
+ * has passed; then repetitions until both a minimum count and time are reached. Before any kernel is timed, every
+ * kernel runs at the small size until the JIT is idle ({@link #prewarm}).
  */
 public final class ProfileRun {
 
@@ -50,10 +52,13 @@ public final class ProfileRun {
      * @param cycles    {@code auto}, {@code pmu}, {@code tsc} or {@code estimated}
      * @param profile   a shipped profile id or a profile JSON file; null: the best match for this host
      * @param progress  draw the progress bar on stderr
+     * @param prewarm   run every kernel until the JIT is idle before timing any ({@link #prewarm}); off only
+     *                  for tests of the reporting
      * @param command   the command line, for the report
      */
     public record Options(boolean quick, List<String> backends, List<SizeClass> sizes, List<String> ops, Path json,
-                          Path svg, String cycles, String profile, boolean progress, String command) {
+                          Path svg, String cycles, String profile, boolean progress, boolean prewarm,
+                          String command) {
         public Options {
             backends = backends == null ? List.of() : List.copyOf(backends);
             sizes = sizes == null || sizes.isEmpty() ? List.of(SizeClass.values()) : List.copyOf(sizes);
@@ -62,7 +67,8 @@ public final class ProfileRun {
         }
 
         public static Options defaults() {
-            return new Options(false, List.of(), List.of(), List.of(), null, null, "auto", null, true, "kiln profile");
+            return new Options(false, List.of(), List.of(), List.of(), null, null, "auto", null, true, true,
+                    "kiln profile");
         }
 
         long warmupNs() {
@@ -71,7 +77,27 @@ public final class ProfileRun {
 
         /** Warm-up ends here even when the call times have not settled. */
         long warmupMaxNs() {
-            return quick ? 400_000_000L : 3_000_000_000L;
+            return quick ? 1_000_000_000L : 4_000_000_000L;
+        }
+
+        /** Pre-warm: each kernel's small case runs this long per round. */
+        long prewarmPerOpNs() {
+            return quick ? 20_000_000L : 60_000_000L;
+        }
+
+        /** Pre-warm ends when the JIT has been idle this long (after at least one round)... */
+        long prewarmQuietNs() {
+            return quick ? 1_000_000_000L : 2_000_000_000L;
+        }
+
+        /** ...or after this long in all. */
+        long prewarmMaxNs() {
+            return quick ? 30_000_000_000L : 90_000_000_000L;
+        }
+
+        /** The JIT must have finished no compilation for this long before warm-up may end. */
+        long jitQuietNs() {
+            return quick ? 30_000_000L : 100_000_000L;
         }
 
         int warmupCalls() {
@@ -217,6 +243,14 @@ public final class ProfileRun {
                     pools.put(s, pool);
                     cases.put(s, KernelCases.all(pool, s, o.quick()));
                 }
+                if (!pools.containsKey(SizeClass.SMALL)) {
+                    KernelCases.Pool pool = new KernelCases.Pool(be, SizeClass.SMALL, o.quick());
+                    pools.put(SizeClass.SMALL, pool);
+                    cases.put(SizeClass.SMALL, KernelCases.all(pool, SizeClass.SMALL, o.quick()));
+                }
+                if (o.prewarm()) {
+                    notes.add(prewarm(o, be, cases.get(SizeClass.SMALL), bar));
+                }
                 for (Op op : Op.values()) {
                     if (!o.ops().isEmpty() && !o.ops().contains(op.opName())) {
                         continue;
@@ -257,6 +291,58 @@ public final class ProfileRun {
                 activationRows(all));
     }
 
+    /**
+     * Runs every selected kernel's small case in rounds until the JIT has been idle ({@link JitActivity}) for
+     * {@link Options#prewarmQuietNs()} (or {@link Options#prewarmMaxNs()} passed), so C2 has compiled the kernels
+     * before any is timed. On a busy machine C2 can take seconds to deliver a Vector API kernel, and the code that
+     * runs meanwhile is stable but one to two orders of magnitude slower, which per-kernel warm-up cannot tell apart
+     * from the real speed. Returns a note saying how long it took.
+     */
+    private static String prewarm(Options o, Backend be, List<KernelCases.Case> small, ProgressBar bar) {
+        if (bar != null) {
+            bar.label(be.name() + ": warming up the JIT on every kernel");
+        }
+        long start = System.nanoTime();
+        long jit = JitActivity.now();
+        long lastChange = start;
+        int rounds = 0;
+        while (true) {
+            for (KernelCases.Case c : small) {
+                if (!o.ops().isEmpty() && !o.ops().contains(c.op().opName())) {
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                try {
+                    do {
+                        c.call().run();
+                        be.synchronize();
+                        if (c.reset() != null) {
+                            c.reset().run();
+                        }
+                    } while (System.nanoTime() - t0 < o.prewarmPerOpNs());
+                } catch (RuntimeException | LinkageError e) {
+                    // measured (and reported) below
+                }
+                long now = JitActivity.now();
+                if (now != jit) {
+                    jit = now;
+                    lastChange = System.nanoTime();
+                }
+            }
+            rounds++;
+            long now = System.nanoTime();
+            if (now - lastChange >= o.prewarmQuietNs() || now - start >= o.prewarmMaxNs()) {
+                boolean quiet = now - lastChange >= o.prewarmQuietNs();
+                return String.format(Locale.ROOT, "%s: JIT pre-warm of every kernel (small size) took %.1f s in %d "
+                                + "round(s); %s", be.name(), (now - start) / 1e9, rounds, quiet ? String.format(
+                                Locale.ROOT, "the JIT was idle for the last %.1f s (%s)", o.prewarmQuietNs() / 1e9,
+                                JitActivity.seesCompilerThreads() ? "compiler threads' CPU time"
+                                        : "finished compilations only")
+                                : "the JIT was still compiling when the time limit came");
+            }
+        }
+    }
+
     private static KernelMeasurement measureCase(Options o, Backend be, KernelCases.Case c, CycleClock clock,
                                                  HardwareProfile roofs) {
         Cost cost = c.op().cost(c.costArgs());
@@ -267,17 +353,25 @@ public final class ProfileRun {
             int calls = 0;
             long[] recent = new long[8];
             boolean settled = false;
+            long jitTime = JitActivity.now();
+            long jitChanged = warmStart;
             while (true) {
                 long w0 = System.nanoTime();
                 c.call().run();
                 be.synchronize();
-                recent[calls % recent.length] = System.nanoTime() - w0;
+                long w1 = System.nanoTime();
+                recent[calls % recent.length] = w1 - w0;
                 calls++;
                 if (c.reset() != null) {
                     c.reset().run();
                 }
+                long jit = JitActivity.now();
+                if (jit != jitTime) {
+                    jitTime = jit;
+                    jitChanged = w1;
+                }
                 long elapsed = System.nanoTime() - warmStart;
-                settled = settled(recent, calls);
+                settled = settled(recent, calls) && w1 - jitChanged >= o.jitQuietNs();
                 if (calls >= o.warmupCalls() && elapsed >= o.warmupNs() && settled) {
                     break;
                 }

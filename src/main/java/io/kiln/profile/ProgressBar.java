@@ -38,6 +38,16 @@ final class ProgressBar {
         done++;
     }
 
+    /** Shows {@code label} without counting a step. */
+    void label(String label) {
+        if (interactive) {
+            err.print("\r" + render(label) + "\u001b[K");
+            err.flush();
+        } else {
+            err.println(render(label));
+        }
+    }
+
     String render(String label) {
         int filled = done * WIDTH / total;
         double secs = (System.nanoTime() - start) / 1e9;

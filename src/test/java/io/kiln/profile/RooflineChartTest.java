@@ -151,7 +151,7 @@ class RooflineChartTest {
         Backend ref = Backends.select("reference");
         ProfileRun.Options o = new ProfileRun.Options(true, List.of("reference"), List.of(SizeClass.SMALL),
                 List.of("gemm", "add", "relu", "tanh", "gelu_tanh", "gelu_tanh_backward", "softmax", "adam"), null,
-                null, "estimated", null, false, "test");
+                null, "estimated", null, false, false, "test");
         CycleClock clock = new CycleClock.TimeBased(CycleSource.ESTIMATED, 3.0, "test clock");
         Map<String, HardwareProfile> roofs = Map.of("reference", profile);
         ProfileReport r = ProfileRun.measure(o, host, roofs, List.of(ref), clock, "test", new ArrayList<>(), null);

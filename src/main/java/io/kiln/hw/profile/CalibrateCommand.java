@@ -56,7 +56,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             cmd.append(" --array-mib ").append(arrayMiB);
         }
         Path target = noWrite ? null : out;
-        Calibration.Options options = new Calibration.Options(quick, threads, trials, arrayMiB, id, target,
+        Calibration.Options options = new Calibration.Options(quick, threads, trials, arrayMiB, id, target, true,
                 cmd.toString());
         if (!noWrite && target == null) {
             // the id is known only after matching: run, then write next to the current directory

@@ -57,16 +57,17 @@ public final class Calibration {
      * @param arrayMiB   size of each of the three bandwidth arrays (0: 256, quick 64)
      * @param id         id of the written profile (null: the matched profile's id + {@code -calibrated})
      * @param out        file to write the profile to (null: do not write)
+     * @param simdGemm   time the simd backend's GEMM when it is available (about 2 s)
      * @param command    the command line to record in the profile
      */
     public record Options(boolean quick, int maxThreads, int trials, int arrayMiB, String id, Path out,
-                          String command) {
+                          boolean simdGemm, String command) {
         public static Options defaults() {
-            return new Options(false, 0, 0, 0, null, null, "kiln calibrate");
+            return new Options(false, 0, 0, 0, null, null, true, "kiln calibrate");
         }
 
         public static Options quickRun() {
-            return new Options(true, 0, 0, 0, null, null, "kiln calibrate --quick");
+            return new Options(true, 0, 0, 0, null, null, true, "kiln calibrate --quick");
         }
 
         int trialsOrDefault() {
@@ -259,8 +260,10 @@ public final class Calibration {
         }
 
         // --- simd GEMM check
-        double simdGemm = simdGemmGflops(log);
-        if (!Double.isNaN(simdGemm)) {
+        double simdGemm = options.simdGemm() ? simdGemmGflops(log) : Double.NaN;
+        if (!options.simdGemm()) {
+            notes.add("SIMD GEMM check skipped");
+        } else if (!Double.isNaN(simdGemm)) {
             notes.add(String.format(Locale.ROOT, "simd backend GEMM 512^3: %.1f GFLOP/s (best of 20 after 1 s of "
                     + "warm-up, wall time) = %.0f%% of the measured %d-thread FMA peak (its own blocking; the SPI "
                     + "cannot set another, so no sweep)", simdGemm,

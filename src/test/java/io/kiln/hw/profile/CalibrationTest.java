@@ -83,7 +83,7 @@ class CalibrationTest {
     void tinyMeasurementRunsAndFindsTheVectorApiVectorized() {
         HostFacts host = HostFacts.detect();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Calibration.Options o = new Calibration.Options(true, 2, 1, 1, null, null, "test");
+        Calibration.Options o = new Calibration.Options(true, 2, 1, 1, null, null, false, "test");
         Calibration.Result r = Calibration.measure(host, o, new PrintStream(log, true, StandardCharsets.UTF_8));
         assertTrue(r.clockGHz() > 0.3 && r.clockGHz() < 8, "clock " + r.clockGHz());
         for (int t = 0; t < r.fmaGflops().length; t++) {
