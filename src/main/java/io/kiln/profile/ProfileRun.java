@@ -9,6 +9,7 @@ import io.kiln.core.Op;
 import io.kiln.hw.profile.HardwareProfile;
 import io.kiln.hw.profile.HardwareProfiles;
 import io.kiln.hw.profile.HostFacts;
+import io.kiln.hw.profile.JitActivity;
 import io.kiln.hw.profile.OpenClDeviceFacts;
 import io.kiln.hw.profile.ProfileMatcher;
 import java.io.IOException;

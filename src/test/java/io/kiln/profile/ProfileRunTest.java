@@ -102,6 +102,18 @@ class ProfileRunTest {
     }
 
     @Test
+    void warmupSettlesOnlyWhenRecentTimesAgree() {
+        long[] same = {100, 100, 100, 100, 100, 100, 100, 100};
+        assertTrue(ProfileRun.settled(same, 8));
+        assertTrue(!ProfileRun.settled(same, 7), "needs 8 calls");
+        // the last 4 calls (ring slots 4..7 at call 8) 10x faster than the 4 before: the JIT just delivered
+        long[] jump = {1000, 1000, 1000, 1000, 100, 100, 100, 100};
+        assertTrue(!ProfileRun.settled(jump, 8));
+        long[] close = {100, 104, 98, 101, 110, 108, 112, 109};
+        assertTrue(ProfileRun.settled(close, 8));
+    }
+
+    @Test
     void commandsParseTheirOptions() {
         ProfileCommand p = new ProfileCommand();
         new CommandLine(p).parseArgs("--quick", "--backend", "reference,simd", "--json", "out.json", "--svg",

@@ -282,10 +282,9 @@ public final class Calibration {
      * while other processes had the core, does not count).
      */
     static double chainClockGHz(int steps) {
-        // warm the loop up so C2 compiles it before the timed call
-        for (int i = 0; i < 20; i++) {
-            sink ^= CalibrationKernels.dependentMultiplyChain(100_000, 0x9E3779B97F4A7C15L, 0);
-        }
+        // warm the loop up until C2 has compiled it (the JIT idle for 100 ms)
+        JitActivity.warmUntilIdle(() -> sink ^= CalibrationKernels.dependentMultiplyChain(100_000,
+                0x9E3779B97F4A7C15L, 0), 20, 100_000_000L, 10_000_000_000L);
         long t0 = cpuNanos();
         sink ^= CalibrationKernels.dependentMultiplyChain(steps, 0x9E3779B97F4A7C15L, 0);
         long ns = cpuNanos() - t0;
@@ -306,10 +305,9 @@ public final class Calibration {
      */
     static double[] fmaGflops(int threads, double seconds, boolean vector) {
         int probe = 200_000;
-        for (int i = 0; i < 30; i++) { // JIT warm-up
-            sinkF += vector ? CalibrationKernels.vectorFma(probe / 10, 0.9999f, 1e-4f)
-                    : CalibrationKernels.scalarFma(probe / 10, 0.9999f, 1e-4f);
-        }
+        // until C2 has compiled the loop: before, the Vector API runs boxed, orders of magnitude slower
+        JitActivity.warmUntilIdle(() -> sinkF += vector ? CalibrationKernels.vectorFma(probe / 10, 0.9999f, 1e-4f)
+                : CalibrationKernels.scalarFma(probe / 10, 0.9999f, 1e-4f), 30, 100_000_000L, 10_000_000_000L);
         long t0 = System.nanoTime();
         sinkF += vector ? CalibrationKernels.vectorFma(probe, 0.9999f, 1e-4f)
                 : CalibrationKernels.scalarFma(probe, 0.9999f, 1e-4f);
@@ -331,10 +329,10 @@ public final class Calibration {
 
     private static void warmStreams(float[] a, float[] b, float[] c) {
         int len = Math.min(a.length, 1 << 14);
-        for (int i = 0; i < 400; i++) {
+        JitActivity.warmUntilIdle(() -> {
             CalibrationKernels.copy(b, a, 0, len);
             CalibrationKernels.triad(a, b, c, 0.5f, 0, len);
-        }
+        }, 400, 100_000_000L, 10_000_000_000L);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.kiln.profile;
+package io.kiln.hw.profile;
 
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -15,26 +15,51 @@ import java.nio.file.Path;
  * machine: there C2 may take seconds to deliver a Vector API kernel, and the code that runs meanwhile is stable but
  * one to two orders of magnitude slower.
  */
-final class JitActivity {
+public final class JitActivity {
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
     private static final Path TASKS = Path.of("/proc/self/task");
 
     private JitActivity() {
     }
 
+    /**
+     * Calls {@code work} until the JIT has been idle for {@code idleNanos} (and at least {@code minCalls} times), or
+     * {@code maxNanos} have passed. Returns whether it went idle.
+     */
+    public static boolean warmUntilIdle(Runnable work, int minCalls, long idleNanos, long maxNanos) {
+        long start = System.nanoTime();
+        long last = now();
+        long changed = start;
+        for (int calls = 1; ; calls++) {
+            work.run();
+            long t = System.nanoTime();
+            long a = now();
+            if (a != last) {
+                last = a;
+                changed = t;
+            }
+            if (calls >= minCalls && t - changed >= idleNanos) {
+                return true;
+            }
+            if (t - start >= maxNanos) {
+                return false;
+            }
+        }
+    }
+
     /** The activity counter; equal readings mean the JIT did nothing in between (to the resolution of a tick). */
-    static long now() {
+    public static long now() {
         long ms = JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
         return ms * 1_000_000L + compilerThreadTicks();
     }
 
     /** Whether the compiler threads' CPU time can be read (Linux); otherwise only finished compilations count. */
-    static boolean seesCompilerThreads() {
+    public static boolean seesCompilerThreads() {
         return compilerThreadTicks() >= 0;
     }
 
     /** utime + stime of the compiler threads in clock ticks, or −1 where {@code /proc/self/task} is unreadable. */
-    static long compilerThreadTicks() {
+    public static long compilerThreadTicks() {
         if (!Files.isDirectory(TASKS)) {
             return -1;
         }
