@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code data-y-max}), so the placement can be checked against the JSON.
  */
 public final class RooflineChart {
-    static final double PANEL_W = 560, PANEL_H = 470;
+    static final double PANEL_W = 700, PANEL_H = 640;
     static final double MARGIN_L = 70, MARGIN_R = 20, MARGIN_T = 50, MARGIN_B = 110;
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
@@ -158,19 +158,30 @@ public final class RooflineChart {
         svg.text("text", "GFLOP/s", "x", Svg.num(left - 52), "y", Svg.num((top + bottom) / 2), "font-size", "11",
                 "transform", "rotate(-90 " + Svg.num(left - 52) + " " + Svg.num((top + bottom) / 2) + ")",
                 "text-anchor", "middle");
-        // roofs
+        // roofs: profiles with the same figures (a PoCL device on the host CPU) share one line and one label
         svg.start("g", "clip-path", "url(#" + clip + ")");
-        for (ProfileReport.Roofs r : report.roofs().values()) {
-            roof(svg, x, y, r.peakGflops(), r.bandwidthGBs(), "2", null, "roof-all", r.id());
-            roof(svg, x, y, r.peakGflopsOneCore(), r.bandwidthOneThreadGBs(), "1.2", "5,3", "roof-one", r.id());
+        for (Map.Entry<String, ProfileReport.Roofs> e : distinctRoofs(report).entrySet()) {
+            ProfileReport.Roofs r = e.getValue();
+            String ids = e.getKey();
+            roof(svg, x, y, r.peakGflops(), r.bandwidthGBs(), "2", null, "roof-all", ids);
+            roof(svg, x, y, r.peakGflopsOneCore(), r.bandwidthOneThreadGBs(), "1.2", "5,3", "roof-one", ids);
             double labelY = y.map(r.peakGflops()) - 5;
-            svg.text("text", String.format(Locale.ROOT, "%s: %.0f GFLOP/s", r.id(), r.peakGflops()), "x",
+            svg.text("text", String.format(Locale.ROOT, "%s: %.0f GFLOP/s", ids, r.peakGflops()), "x",
                     Svg.num(right - 4), "y", Svg.num(labelY), "font-size", "9", "text-anchor", "end", "fill", "#333");
+            svg.text("text", String.format(Locale.ROOT, "one core: %.0f GFLOP/s", r.peakGflopsOneCore()), "x",
+                    Svg.num(right - 4), "y", Svg.num(y.map(r.peakGflopsOneCore()) + 11), "font-size", "9",
+                    "text-anchor", "end", "fill", "#555");
             if (r.bandwidthGBs() != null) {
                 double ax = Math.max(x.min() * 1.5, y.min() * 2 / r.bandwidthGBs());
-                svg.text("text", String.format(Locale.ROOT, "%.1f GB/s", r.bandwidthGBs()), "x",
-                        Svg.num(x.map(ax) + 4), "y", Svg.num(y.map(ax * r.bandwidthGBs()) - 4), "font-size", "9",
+                svg.text("text", String.format(Locale.ROOT, "all threads: %.1f GB/s", r.bandwidthGBs()), "x",
+                        Svg.num(x.map(ax) + 2), "y", Svg.num(y.map(ax * r.bandwidthGBs()) - 10), "font-size", "9",
                         "fill", "#333");
+            }
+            if (r.bandwidthOneThreadGBs() != null) {
+                double ax = Math.max(x.min() * 1.5, y.min() * 2 / r.bandwidthOneThreadGBs());
+                svg.text("text", String.format(Locale.ROOT, "one thread: %.1f GB/s", r.bandwidthOneThreadGBs()),
+                        "x", Svg.num(x.map(ax) + 6), "y", Svg.num(y.map(ax * r.bandwidthOneThreadGBs()) + 12),
+                        "font-size", "9", "fill", "#555");
             }
         }
         // points
@@ -207,6 +218,21 @@ public final class RooflineChart {
             }
         }
         svg.end();
+    }
+
+    /** Roofs keyed by the ids that share them ({@code a = b}), in report order. */
+    static Map<String, ProfileReport.Roofs> distinctRoofs(ProfileReport report) {
+        Map<List<Object>, List<ProfileReport.Roofs>> groups = new LinkedHashMap<>();
+        for (ProfileReport.Roofs r : report.roofs().values()) {
+            List<Object> key = java.util.Arrays.asList(r.peakGflops(), r.peakGflopsOneCore(), r.bandwidthGBs(),
+                    r.bandwidthOneThreadGBs());
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+        Map<String, ProfileReport.Roofs> out = new LinkedHashMap<>();
+        for (List<ProfileReport.Roofs> g : groups.values()) {
+            out.put(String.join(" = ", g.stream().map(ProfileReport.Roofs::id).toList()), g.get(0));
+        }
+        return out;
     }
 
     /** Memory roof up to the ridge, then the compute roof (only the compute roof without a bandwidth). */

@@ -116,7 +116,7 @@ class ProfileRunTest {
     @Test
     void commandsParseTheirOptions() {
         ProfileCommand p = new ProfileCommand();
-        new CommandLine(p).parseArgs("--quick", "--backend", "reference,simd", "--json", "out.json", "--svg",
+        new CommandLine(p).parseArgs("--quick", "--backends", "reference,simd", "--json", "out.json", "--svg",
                 "r.svg", "--sizes", "small,cache", "--cycles", "tsc");
         assertTrue(p.quick);
         assertEquals(List.of("reference", "simd"), p.backends);
@@ -126,5 +126,20 @@ class ProfileRunTest {
         new CommandLine(c).parseArgs("--quick", "--threads", "2", "--no-write");
         assertEquals("calibrate", new CommandLine(c).getCommandName());
         assertEquals("profile", new CommandLine(p).getCommandName());
+    }
+
+    @Test
+    void commandsPlugIntoTheKilnCliAndTakeItsGlobalBackend() {
+        CommandLine kiln = new CommandLine(new io.kiln.cli.KilnCli());
+        ProfileCommand p = new ProfileCommand();
+        kiln.addSubcommand(p);
+        kiln.addSubcommand(new io.kiln.hw.profile.CalibrateCommand());
+        kiln.parseArgs("profile", "--backend", "reference", "--quick");
+        assertEquals(List.of("reference"), p.chosenBackends());
+        ProfileCommand q = new ProfileCommand();
+        CommandLine kiln2 = new CommandLine(new io.kiln.cli.KilnCli());
+        kiln2.addSubcommand(q);
+        kiln2.parseArgs("profile", "--backends", "simd,opencl");
+        assertEquals(List.of("simd", "opencl"), q.chosenBackends());
     }
 }
