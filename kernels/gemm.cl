@@ -38,14 +38,24 @@
 #define WGN (TILE_N / THREAD_N)
 #define NV (THREAD_N / VW)
 
-/* alpha*acc + beta*C + bias, then the activation, for one element (scalar epilogue). */
-inline float gemm_finish(float acc, __global const float* cp, float alpha, float beta, __global const float* bias,
-                         int j, int has_bias, int act) {
+/* alpha*acc + beta*C + bias for one element; C is read only when beta != 0. */
+inline float gemm_linear(float acc, __global const float* cp, float alpha, float beta, __global const float* bias,
+                         int j, int has_bias) {
     float v = alpha * acc;
     if (beta != 0.0f) v = fma(beta, *cp, v);
     if (has_bias) v += bias[j];
-    return act_s(v, act);
+    return v;
 }
+
+/* Rows and columns of C owned by work-item (tx, ty) of group (gx, gy): strided across the work-group with local
+ * memory (neighbouring work-items, neighbouring addresses), blocked without it (each item one contiguous block). */
+#if USE_LOCAL
+#define ROW_OF(r) (gy * TILE_M + (r) * WGM + ty)
+#define COL_OF(v) (gx * TILE_N + ((v) * WGN + tx) * VW)
+#else
+#define ROW_OF(r) (gy * TILE_M + ty * THREAD_M + (r))
+#define COL_OF(v) (gx * TILE_N + tx * THREAD_N + (v) * VW)
+#endif
 
 /*
  * C[b] = act(alpha*op(A[b])*op(B[b]) + beta*C[b] + bias): element (i, p) of op(A) is A[a_batch*b + i*rsA + p*csA],
@@ -65,7 +75,7 @@ __kernel void gemm_direct(__global const float* A, __global const float* B, __gl
     float acc = 0.0f;
     for (int p = 0; p < k; p++) acc = fma(a[(size_t) p * csA], bb[(size_t) p * rsB], acc);
     __global float* cp = C + (size_t) b * m * n + (size_t) i * n + j;
-    *cp = gemm_finish(acc, cp, alpha, beta, bias, j, has_bias, act);
+    *cp = act_s(gemm_linear(acc, cp, alpha, beta, bias, j, has_bias), act);
 }
 
 /*
@@ -157,35 +167,50 @@ void gemm_tiled(__global const float* Ap, __global const float* Bp, __global flo
     }
 #endif
 
-    /* Epilogue: whole vectors where they fit in C, lane by lane at the right edge; rows past m are dropped. */
+    /*
+     * Epilogue, in two steps so the activation's code (vector transcendentals) is emitted once rather than at each
+     * of the THREAD_M x NV unrolled sites: (1) alpha*acc + beta*C + bias stored to C, whole vectors where they fit,
+     * lane by lane at the right edge, rows past m dropped; (2) the activation applied in place over the same
+     * cache-hot elements this work-item just wrote.
+     */
     __global float* c = C + c_offset + (size_t) b * m * n;
 #pragma unroll
     for (int r = 0; r < THREAD_M; r++) {
-#if USE_LOCAL
-        const int i = gy * TILE_M + r * WGM + ty;
-#else
-        const int i = gy * TILE_M + ty * THREAD_M + r;
-#endif
+        const int i = ROW_OF(r);
         if (i >= m) continue;
 #pragma unroll
         for (int v = 0; v < NV; v++) {
-#if USE_LOCAL
-            const int j = gx * TILE_N + (v * WGN + tx) * VW;
-#else
-            const int j = gx * TILE_N + tx * THREAD_N + v * VW;
-#endif
+            const int j = COL_OF(v);
             if (j >= n) continue;
             __global float* cp = c + (size_t) i * n + j;
             if (j + VW <= n) {
                 floatv val = alpha * acc[r][v];
                 if (beta != 0.0f) val = fma((floatv)(beta), VLOAD(0, cp), val);
                 if (has_bias) val += VLOAD(0, bias + j);
-                VSTORE(act_v(val, act), 0, cp);
+                VSTORE(val, 0, cp);
             } else {
                 float lanes[VW];
                 VSTORE(acc[r][v], 0, lanes);
                 for (int l = 0; l < VW && j + l < n; l++) {
-                    cp[l] = gemm_finish(lanes[l], cp + l, alpha, beta, bias, j + l, has_bias, act);
+                    cp[l] = gemm_linear(lanes[l], cp + l, alpha, beta, bias, j + l, has_bias);
+                }
+            }
+        }
+    }
+    if (act != ACT_IDENTITY) {
+#pragma unroll 1
+        for (int r = 0; r < THREAD_M; r++) {
+            const int i = ROW_OF(r);
+            if (i >= m) continue;
+#pragma unroll 1
+            for (int v = 0; v < NV; v++) {
+                const int j = COL_OF(v);
+                if (j >= n) continue;
+                __global float* cp = c + (size_t) i * n + j;
+                if (j + VW <= n) {
+                    VSTORE(act_v(VLOAD(0, cp), act), 0, cp);
+                } else {
+                    for (int l = 0; l < VW && j + l < n; l++) cp[l] = act_s(cp[l], act);
                 }
             }
         }

@@ -106,6 +106,8 @@ public final class OpenClBackend extends Backend {
     private final int rw;
     private final int ewLocal;
     private final int maxReductionGroups;
+    /** Work-group shape of the two-dimensional kernels without a tile of their own (direct GEMM, packing). */
+    private final int[] local2d;
     private volatile GemmParams gemmParams;
     private volatile boolean closed;
 
@@ -181,11 +183,14 @@ public final class OpenClBackend extends Backend {
             this.rw = Math.min(16, maxWg);
             this.ewLocal = Math.min(64, maxWg);
             this.maxReductionGroups = Math.max(4, 4 * info.computeUnits());
+            this.local2d = maxWg >= 64 ? new int[]{16, 4} : new int[]{Math.min(16, maxWg), 1};
         } else {
             this.vw = 4;
             this.rw = Math.min(256, maxWg);
             this.ewLocal = Math.min(256, maxWg);
             this.maxReductionGroups = Math.max(16, 8 * info.computeUnits());
+            this.local2d = maxWg >= 256 ? new int[]{16, 16}
+                    : maxWg >= 16 ? new int[]{16, maxWg / 16} : new int[]{maxWg, 1};
         }
         StringBuilder opts = new StringBuilder();
         if (!info.openClCVersion().contains("1.0") && !info.openClCVersion().contains("1.1")) {
@@ -588,6 +593,15 @@ public final class OpenClBackend extends Backend {
         void run1(long items, int local) {
             run(new long[]{roundUp(items, local)}, new long[]{local});
         }
+
+        /**
+         * A (x, y, batch) launch in fixed {@link #local2d} work-groups, x and y rounded up (the kernels guard).
+         * Fixed local sizes matter on PoCL, which compiles a work-group function per distinct local size.
+         */
+        void run2d(long x, long y, long batch) {
+            run(new long[]{roundUp(x, local2d[0]), roundUp(y, local2d[1]), batch},
+                    new long[]{local2d[0], local2d[1], 1});
+        }
     }
 
     /** A launch of kernel {@code name} of {@code family}.cl built with the backend's options plus {@code extra}. */
@@ -704,7 +718,7 @@ public final class OpenClBackend extends Backend {
                     .tensor(a).tensor(b).tensor(c).tensor(bias)
                     .i32(m).i32(n).i32(k).i32(rsA).i32(csA).i32(rsB).i32(csB).i32(m * k).i32(k * n)
                     .f32(alpha).f32(beta).i32(bias != null ? 1 : 0).i32(act)
-                    .run(new long[]{n, m, batch}, null);
+                    .run2d(n, m, batch);
             return;
         }
         String defines = p.buildDefines();
@@ -716,11 +730,11 @@ public final class OpenClBackend extends Backend {
             kernel("gemm", "gemm_pack", defines)
                     .tensor(a).mem(ap).i32(m).i32(k).i32((int) mp).i32((int) kp).i32(rsA).i32(csA).i32(m * k)
                     .i32(p.tileM()).u64((long) b0 * m * k)
-                    .run(new long[]{mp, kp, nb}, null);
+                    .run2d(mp, kp, nb);
             kernel("gemm", "gemm_pack", defines)
                     .tensor(b).mem(bp).i32(n).i32(k).i32((int) np).i32((int) kp).i32(csB).i32(rsB).i32(k * n)
                     .i32(p.tileN()).u64((long) b0 * k * n)
-                    .run(new long[]{np, kp, nb}, null);
+                    .run2d(np, kp, nb);
             kernel("gemm", "gemm_tiled", defines)
                     .mem(ap).mem(bp).tensor(c).tensor(bias)
                     .i32(m).i32(n).i32((int) kp).i32((int) mp).i32((int) np).f32(alpha).f32(beta)
@@ -860,7 +874,7 @@ public final class OpenClBackend extends Backend {
         int cols = x.shape().cols();
         int rowCount = x.shape().rows();
         ew("bias_add").tensor(x).tensor(bias).tensor(out).i32(cols).i32(rowCount)
-                .run(new long[]{(cols + (long) vw - 1) / vw, rowCount}, null);
+                .run2d((cols + (long) vw - 1) / vw, rowCount, 1);
         flush();
     }
 
