@@ -92,6 +92,8 @@ public final class OpenClBackend extends Backend {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** GEMMs with m·n·k at most this run on the unpacked direct kernel. */
     static final long DIRECT_GEMM_MAX_VOLUME = 64L * 64 * 64;
+    /** Block edge of kernels/gemm.cl's gemm_pack. */
+    private static final int PACK_BLOCK = 16;
     private static final int MAX_PENDING_EVENTS = 1_000_000;
 
     private final OpenClDeviceInfo info;
@@ -730,17 +732,30 @@ public final class OpenClBackend extends Backend {
             kernel("gemm", "gemm_pack", defines)
                     .tensor(a).mem(ap).i32(m).i32(k).i32((int) mp).i32((int) kp).i32(rsA).i32(csA).i32(m * k)
                     .i32(p.tileM()).u64((long) b0 * m * k)
-                    .run2d(mp, kp, nb);
+                    .run2d((mp + PACK_BLOCK - 1) / PACK_BLOCK, (kp + PACK_BLOCK - 1) / PACK_BLOCK, nb);
             kernel("gemm", "gemm_pack", defines)
                     .tensor(b).mem(bp).i32(n).i32(k).i32((int) np).i32((int) kp).i32(csB).i32(rsB).i32(k * n)
                     .i32(p.tileN()).u64((long) b0 * k * n)
-                    .run2d(np, kp, nb);
-            kernel("gemm", "gemm_tiled", defines)
-                    .mem(ap).mem(bp).tensor(c).tensor(bias)
-                    .i32(m).i32(n).i32((int) kp).i32((int) mp).i32((int) np).f32(alpha).f32(beta)
-                    .i32(bias != null ? 1 : 0).i32(act).u64((long) b0 * m * n)
-                    .run(new long[]{np / p.threadN(), mp / p.threadM(), nb},
-                            new long[]{p.tileN() / p.threadN(), p.tileM() / p.threadM(), 1});
+                    .run2d((np + PACK_BLOCK - 1) / PACK_BLOCK, (kp + PACK_BLOCK - 1) / PACK_BLOCK, nb);
+            // BLIS's NC and KC loops: one launch per (N block, K block); beta on a column block's first K block,
+            // bias and activation on its last.
+            long nStep = p.nBlock() > 0 ? p.nBlock() : np;
+            long kStep = p.kBlock() > 0 ? p.kBlock() : kp;
+            for (long n0 = 0; n0 < np; n0 += nStep) {
+                long cols = Math.min(nStep, np - n0);
+                for (long k0 = 0; k0 < kp; k0 += kStep) {
+                    boolean first = k0 == 0;
+                    boolean last = k0 + kStep >= kp;
+                    kernel("gemm", "gemm_tiled", defines)
+                            .mem(ap).mem(bp).tensor(c).tensor(bias)
+                            .i32(m).i32(n).i32((int) kp).i32((int) mp).i32((int) np).f32(alpha)
+                            .f32(first ? beta : 1f).i32(last && bias != null ? 1 : 0).i32(last ? act : 0)
+                            .u64((long) b0 * m * n).i32((int) k0).i32((int) Math.min(kp, k0 + kStep))
+                            .i32((int) (n0 / p.tileN()))
+                            .run(new long[]{cols / p.threadN(), mp / p.threadM(), nb},
+                                    new long[]{p.tileN() / p.threadN(), p.tileM() / p.threadM(), 1});
+                }
+            }
         }
     }
 

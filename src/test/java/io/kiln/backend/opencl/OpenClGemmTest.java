@@ -34,9 +34,9 @@ class OpenClGemmTest {
         paramSets = List.of(
                 GemmParams.defaultFor(cl.device()),
                 GemmParams.GPU_DEFAULT,
-                new GemmParams(16, 8, 4, 2, 4, 2, true),
-                new GemmParams(8, 8, 3, 4, 4, 1, false),
-                new GemmParams(16, 16, 8, 8, 8, 4, false));
+                new GemmParams(16, 8, 4, 2, 4, 2, true, 8, 16),
+                new GemmParams(8, 8, 3, 4, 4, 1, false, 6, 24),
+                new GemmParams(16, 16, 8, 8, 8, 4, false, 0, 0));
     }
 
     private static final int[][] SIZES = {{1, 1, 1}, {2, 3, 5}, {7, 11, 13}, {13, 1, 17}, {1, 19, 23},
@@ -180,7 +180,7 @@ class OpenClGemmTest {
                     float[] c0 = rand(r, m * n);
                     float[] bias = withBias ? rand(r, n) : null;
                     float[] want = referenceGemm(false, true, m, n, k, 1.5f, a, b, 0.5f, c0, bias, act);
-                    for (GemmParams p : paramSets.subList(0, 2)) {
+                    for (GemmParams p : paramSets.subList(0, 3)) {
                         float[] got;
                         try (Tensor at = cl.fromArray(a, m, k); Tensor bt = cl.fromArray(b, n, k);
                              Tensor ct = cl.fromArray(c0, m, n);
@@ -232,7 +232,7 @@ class OpenClGemmTest {
                         ref.batchedGemm(ta, tb, 0.5f, at, bt, 1.5f, ct);
                         want = ref.toArray(ct);
                     }
-                    for (GemmParams p : paramSets.subList(0, 2)) {
+                    for (GemmParams p : paramSets.subList(0, 3)) {
                         for (boolean forceTiled : new boolean[]{false, true}) {
                             float[] got;
                             try (Tensor at = cl.fromArray(a, batch, ta ? k : m, ta ? m : k);
@@ -261,7 +261,7 @@ class OpenClGemmTest {
     @Test
     void tunerReturnsTheFastestCheckedCandidate() {
         List<GemmParams> candidates = List.of(GemmParams.defaultFor(cl.device()),
-                new GemmParams(8, 8, 3, 4, 4, 1, false), new GemmParams(16, 16, 8, 8, 8, 4, false));
+                new GemmParams(8, 8, 3, 4, 4, 1, false, 6, 24), new GemmParams(16, 16, 8, 8, 8, 4, false, 0, 0));
         GemmTuner.Report report = GemmTuner.tune(cl, 96, 80, 72, candidates, 3);
         assertTrue(report.failures().isEmpty(), "failures: " + report.failures());
         assertTrue(report.results().size() == candidates.size(), "every candidate measured");
