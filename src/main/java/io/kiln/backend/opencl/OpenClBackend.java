@@ -92,6 +92,8 @@ public final class OpenClBackend extends Backend {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** GEMMs with m·n·k at most this run on the unpacked direct kernel. */
     static final long DIRECT_GEMM_MAX_VOLUME = 64L * 64 * 64;
+    /** Block edge of kernels/gemm.cl's gemm_pack. */
+    private static final int PACK_BLOCK = 16;
     private static final int MAX_PENDING_EVENTS = 1_000_000;
 
     private final OpenClDeviceInfo info;
@@ -106,6 +108,8 @@ public final class OpenClBackend extends Backend {
     private final int rw;
     private final int ewLocal;
     private final int maxReductionGroups;
+    /** Work-group shape of the two-dimensional kernels without a tile of their own (direct GEMM, packing). */
+    private final int[] local2d;
     private volatile GemmParams gemmParams;
     private volatile boolean closed;
 
@@ -181,11 +185,14 @@ public final class OpenClBackend extends Backend {
             this.rw = Math.min(16, maxWg);
             this.ewLocal = Math.min(64, maxWg);
             this.maxReductionGroups = Math.max(4, 4 * info.computeUnits());
+            this.local2d = maxWg >= 64 ? new int[]{16, 4} : new int[]{Math.min(16, maxWg), 1};
         } else {
             this.vw = 4;
             this.rw = Math.min(256, maxWg);
             this.ewLocal = Math.min(256, maxWg);
             this.maxReductionGroups = Math.max(16, 8 * info.computeUnits());
+            this.local2d = maxWg >= 256 ? new int[]{16, 16}
+                    : maxWg >= 16 ? new int[]{16, maxWg / 16} : new int[]{maxWg, 1};
         }
         StringBuilder opts = new StringBuilder();
         if (!info.openClCVersion().contains("1.0") && !info.openClCVersion().contains("1.1")) {
@@ -588,6 +595,15 @@ public final class OpenClBackend extends Backend {
         void run1(long items, int local) {
             run(new long[]{roundUp(items, local)}, new long[]{local});
         }
+
+        /**
+         * A (x, y, batch) launch in fixed {@link #local2d} work-groups, x and y rounded up (the kernels guard).
+         * Fixed local sizes matter on PoCL, which compiles a work-group function per distinct local size.
+         */
+        void run2d(long x, long y, long batch) {
+            run(new long[]{roundUp(x, local2d[0]), roundUp(y, local2d[1]), batch},
+                    new long[]{local2d[0], local2d[1], 1});
+        }
     }
 
     /** A launch of kernel {@code name} of {@code family}.cl built with the backend's options plus {@code extra}. */
@@ -704,7 +720,7 @@ public final class OpenClBackend extends Backend {
                     .tensor(a).tensor(b).tensor(c).tensor(bias)
                     .i32(m).i32(n).i32(k).i32(rsA).i32(csA).i32(rsB).i32(csB).i32(m * k).i32(k * n)
                     .f32(alpha).f32(beta).i32(bias != null ? 1 : 0).i32(act)
-                    .run(new long[]{n, m, batch}, null);
+                    .run2d(n, m, batch);
             return;
         }
         String defines = p.buildDefines();
@@ -716,17 +732,30 @@ public final class OpenClBackend extends Backend {
             kernel("gemm", "gemm_pack", defines)
                     .tensor(a).mem(ap).i32(m).i32(k).i32((int) mp).i32((int) kp).i32(rsA).i32(csA).i32(m * k)
                     .i32(p.tileM()).u64((long) b0 * m * k)
-                    .run(new long[]{mp, kp, nb}, null);
+                    .run2d((mp + PACK_BLOCK - 1) / PACK_BLOCK, (kp + PACK_BLOCK - 1) / PACK_BLOCK, nb);
             kernel("gemm", "gemm_pack", defines)
                     .tensor(b).mem(bp).i32(n).i32(k).i32((int) np).i32((int) kp).i32(csB).i32(rsB).i32(k * n)
                     .i32(p.tileN()).u64((long) b0 * k * n)
-                    .run(new long[]{np, kp, nb}, null);
-            kernel("gemm", "gemm_tiled", defines)
-                    .mem(ap).mem(bp).tensor(c).tensor(bias)
-                    .i32(m).i32(n).i32((int) kp).i32((int) mp).i32((int) np).f32(alpha).f32(beta)
-                    .i32(bias != null ? 1 : 0).i32(act).u64((long) b0 * m * n)
-                    .run(new long[]{np / p.threadN(), mp / p.threadM(), nb},
-                            new long[]{p.tileN() / p.threadN(), p.tileM() / p.threadM(), 1});
+                    .run2d((np + PACK_BLOCK - 1) / PACK_BLOCK, (kp + PACK_BLOCK - 1) / PACK_BLOCK, nb);
+            // BLIS's NC and KC loops: one launch per (N block, K block); beta on a column block's first K block,
+            // bias and activation on its last.
+            long nStep = p.nBlock() > 0 ? p.nBlock() : np;
+            long kStep = p.kBlock() > 0 ? p.kBlock() : kp;
+            for (long n0 = 0; n0 < np; n0 += nStep) {
+                long cols = Math.min(nStep, np - n0);
+                for (long k0 = 0; k0 < kp; k0 += kStep) {
+                    boolean first = k0 == 0;
+                    boolean last = k0 + kStep >= kp;
+                    kernel("gemm", "gemm_tiled", defines)
+                            .mem(ap).mem(bp).tensor(c).tensor(bias)
+                            .i32(m).i32(n).i32((int) kp).i32((int) mp).i32((int) np).f32(alpha)
+                            .f32(first ? beta : 1f).i32(last && bias != null ? 1 : 0).i32(last ? act : 0)
+                            .u64((long) b0 * m * n).i32((int) k0).i32((int) Math.min(kp, k0 + kStep))
+                            .i32((int) (n0 / p.tileN()))
+                            .run(new long[]{cols / p.threadN(), mp / p.threadM(), nb},
+                                    new long[]{p.tileN() / p.threadN(), p.tileM() / p.threadM(), 1});
+                }
+            }
         }
     }
 
@@ -860,7 +889,7 @@ public final class OpenClBackend extends Backend {
         int cols = x.shape().cols();
         int rowCount = x.shape().rows();
         ew("bias_add").tensor(x).tensor(bias).tensor(out).i32(cols).i32(rowCount)
-                .run(new long[]{(cols + (long) vw - 1) / vw, rowCount}, null);
+                .run2d((cols + (long) vw - 1) / vw, rowCount, 1);
         flush();
     }
 
