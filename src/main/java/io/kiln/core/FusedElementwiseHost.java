@@ -68,7 +68,7 @@ final class FusedElementwiseHost {
                 buf[i] = i == result ? null : (free.isEmpty() ? new float[tile] : free.pop());
             }
             // release operands whose last use is this step (never constants: they keep their value)
-            for (int operand : new int[] {s.a(), s.b()}) {
+            for (int operand : s.b() == s.a() ? new int[] {s.a()} : new int[] {s.a(), s.b()}) {
                 if (operand >= 0 && lastUse[operand] == i && !inPlace[operand] && buf[operand] != null
                         && expr.step(operand).kind() != FusedExpression.Kind.CONSTANT) {
                     free.push(buf[operand]);

@@ -71,7 +71,7 @@ public final class VectorInterpreter {
             } else if (i != result) {
                 buf[i] = free.isEmpty() ? new float[TILE] : free.pop();
             }
-            for (int operand : new int[] {s.a(), s.b()}) {
+            for (int operand : s.b() == s.a() ? new int[] {s.a()} : new int[] {s.a(), s.b()}) {
                 if (operand >= 0 && lastUse[operand] == i && !direct[operand]
                         && expr.step(operand).kind() != FusedExpression.Kind.CONSTANT && buf[operand] != null) {
                     free.push(buf[operand]);
