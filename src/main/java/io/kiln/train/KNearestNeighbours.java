@@ -267,10 +267,11 @@ public final class KNearestNeighbours implements Classifier {
                     ops.copyIn(rows == CONDENSE_BLOCK ? staging : Arrays.copyOf(staging, rows * d), queries[slot]);
                     ops.gemm(false, true, -2f, queries[slot], protoTensor, 0f, distances[slot],
                             Epilogue.bias(normTensor));
-                    if (host.length < rows * capacity) {
-                        host = new float[rows * capacity];
+                    int columns = capacity; // the distance matrix's width, fixed for this block
+                    if (host.length != rows * columns) {
+                        host = new float[rows * columns];
                     }
-                    float[] g = rows * capacity == host.length ? host : new float[rows * capacity];
+                    float[] g = host;
                     ops.copyOut(distances[slot], g);
                     int before = count;
                     for (int r = 0; r < rows; r++) {
@@ -281,7 +282,7 @@ public final class KNearestNeighbours implements Classifier {
                         }
                         int best = -1;
                         float bestD = Float.POSITIVE_INFINITY;
-                        int off = r * capacity;
+                        int off = r * columns;
                         for (int j = 0; j < before; j++) {
                             if (g[off + j] < bestD) {
                                 bestD = g[off + j];

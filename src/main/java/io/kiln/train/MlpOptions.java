@@ -27,6 +27,7 @@ public final class MlpOptions {
     private float clipGradNorm;
     private int lbfgsHistory = 10;
     private int lbfgsMaxIterations = 100;
+    private int lbfgsChunkRows = 4096;
     private int predictBatchSize = 1000;
 
     public int[] hidden() {
@@ -190,6 +191,16 @@ public final class MlpOptions {
         return this;
     }
 
+    /** L-BFGS evaluates its full-batch objective in chunks of this many rows (bounding workspace memory). */
+    public int lbfgsChunkRows() {
+        return lbfgsChunkRows;
+    }
+
+    public MlpOptions lbfgsChunkRows(int rows) {
+        this.lbfgsChunkRows = rows;
+        return this;
+    }
+
     public int predictBatchSize() {
         return predictBatchSize;
     }
@@ -207,9 +218,9 @@ public final class MlpOptions {
         if (epochs == -1 && timeBudget == null) {
             throw new InvalidArgumentException("mlp: epochs = -1 (unbounded) needs a time budget");
         }
-        if (batchSize <= 0 || predictBatchSize <= 0) {
-            throw new InvalidArgumentException("mlp: batch sizes must be > 0, got " + batchSize + " and "
-                    + predictBatchSize);
+        if (batchSize <= 0 || predictBatchSize <= 0 || lbfgsChunkRows <= 0) {
+            throw new InvalidArgumentException("mlp: batch sizes must be > 0, got " + batchSize + ", "
+                    + predictBatchSize + " and " + lbfgsChunkRows);
         }
         if (!(lr() > 0) || !Float.isFinite(lr())) {
             throw new InvalidArgumentException("mlp: learning rate must be finite and > 0, got " + lr());

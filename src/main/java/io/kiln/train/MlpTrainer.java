@@ -16,13 +16,11 @@ import java.util.SplittableRandom;
  * step-dependent offset), so a run is reproducible and the same on every backend up to rounding.
  *
  * <p>L-BFGS treats the whole training set as one objective (the mean loss plus the L1/L2 penalty), evaluated in
- * chunks of at least {@code batchSize} rows whose gradients are averaged with Backend ops; see {@link Lbfgs}.
+ * chunks of {@code lbfgsChunkRows} rows whose gradients are averaged with Backend ops; see {@link Lbfgs}.
  */
 public final class MlpTrainer implements Classifier {
     private static final long SHUFFLE_STREAM = 0x5348554646L;
     private static final long DROPOUT_STREAM = 0x44524F50L;
-    /** L-BFGS evaluates the objective in chunks of at least this many rows. */
-    private static final int LBFGS_MIN_CHUNK = 4096;
 
     private final Ops ops;
     private final MlpOptions options;
@@ -179,7 +177,7 @@ public final class MlpTrainer implements Classifier {
 
     private TrainingHistory fitLbfgs(Dataset train, TrainingListener listener) {
         int n = train.rows();
-        int chunk = Math.min(n, Math.max(options.batchSize(), LBFGS_MIN_CHUNK));
+        int chunk = Math.min(n, options.lbfgsChunkRows());
         List<Parameter> params = model.parameters();
         boolean chunked = chunk < n;
         Tensor[] accumulated = new Tensor[params.size()];
