@@ -156,9 +156,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "neighbour")
     boolean condense;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "reference, simd, opencl or auto (default: ${DEFAULT-VALUE})")
-    String backend;
+    /** The global {@code kiln --backend} option (null: the kiln.backend property, else auto). */
+    @picocli.CommandLine.ParentCommand
+    KilnCli parent;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "threads for the backend's pool (sets the kiln.threads property before the backend is "
@@ -214,7 +214,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             System.setProperty("kiln.threads", Integer.toString(threads));
         }
-        Backend be = Backends.select(backend);
+        Backend be = Backends.select(parent == null ? null : parent.backend());
         DataSplit split = DataSources.load(data, seed).limit(limitTrain, limitTest);
         Ops ops = new Ops(be, new CostMeter());
         Map<String, Object> hp = new LinkedHashMap<>();

@@ -35,9 +35,18 @@ public final class GraphDemo {
 
     /** Prints everything to {@code out}; with {@code dot}, the Graphviz source of each graph as well. */
     public static void run(Backend backend, PrintStream out, boolean dot) {
+        run(backend, out, dot, new String[0]);
+    }
+
+    /** As {@link #run(Backend, PrintStream, boolean)} with the named passes switched off. */
+    public static void run(Backend backend, PrintStream out, boolean dot, String... disabledPasses) {
+        CompileOptions options = CompileOptions.defaults().disable(disabledPasses).dumpPasses(true).profile(true);
+        if (disabledPasses.length > 0) {
+            out.println("passes switched off: " + String.join(", ", disabledPasses));
+        }
         out.println("== GELU (tanh form) written from primitives, compiled for " + backend.name());
         Graph gelu = geluGraph(1 << 16);
-        try (Executable exe = gelu.compile(backend, CompileOptions.defaults().dumpPasses(true).profile(true))) {
+        try (Executable exe = gelu.compile(backend, options)) {
             printDumps(exe, out, dot);
             Input x = gelu.inputs().get(0);
             float[] xs = random(1, x.shape().size(), -4, 4);
@@ -48,7 +57,7 @@ public final class GraphDemo {
         }
         out.println("== MLP training step (forward, backward, Adam), compiled for " + backend.name());
         Mlp mlp = mlp(32, new int[] {784, 128, 10}, 0.1f, AdamConfig.adam(1e-3f));
-        try (Executable exe = mlp.graph.compile(backend, CompileOptions.defaults().dumpPasses(true).profile(true))) {
+        try (Executable exe = mlp.graph.compile(backend, options)) {
             printDumps(exe, out, dot);
             List<Tensor> params = mlp.bindRandom(exe, backend, 7);
             float[] xs = random(2, mlp.x.shape().size(), 0, 1);

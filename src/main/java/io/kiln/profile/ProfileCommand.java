@@ -20,7 +20,7 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "16 MiB instead of 64 MiB memory-size tensors, shorter timing.")
     boolean quick;
 
-    @Option(names = "--backend", split = ",", paramLabel = "NAME", description = "Backends to run (default: every "
+    @Option(names = "--backends", split = ",", paramLabel = "NAME", description = "Backends to run (default: every "
             + "available one).")
     List<String> backends = new ArrayList<>();
 
@@ -60,7 +60,7 @@ public final class ProfileCommand implements Callable<Integer> {
             cmd.append(" --quick");
         }
         if (!backends.isEmpty()) {
-            cmd.append(" --backend ").append(String.join(",", backends));
+            cmd.append(" --backends ").append(String.join(",", backends));
         }
         if (!sizes.isEmpty()) {
             cmd.append(" --sizes ").append(String.join(",", sizes));

@@ -104,7 +104,7 @@ class ProfileRunTest {
     @Test
     void commandsParseTheirOptions() {
         ProfileCommand p = new ProfileCommand();
-        new CommandLine(p).parseArgs("--quick", "--backend", "reference,simd", "--json", "out.json", "--svg",
+        new CommandLine(p).parseArgs("--quick", "--backends", "reference,simd", "--json", "out.json", "--svg",
                 "r.svg", "--sizes", "small,cache", "--cycles", "tsc");
         assertTrue(p.quick);
         assertEquals(List.of("reference", "simd"), p.backends);

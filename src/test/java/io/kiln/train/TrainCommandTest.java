@@ -26,10 +26,10 @@ class TrainCommandTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new TrainCommand());
+        CommandLine cl = io.kiln.cli.KilnCli.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
+        int exit = cl.execute(concat(new String[] {"train"}, args));
         return new Run(exit, out.toString(), err.toString());
     }
 

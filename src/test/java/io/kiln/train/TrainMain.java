@@ -1,7 +1,6 @@
 package io.kiln.train;
 
-import io.kiln.cli.TrainCommand;
-import picocli.CommandLine;
+import io.kiln.cli.KilnCli;
 
 /**
  * Runs {@code kiln train} without {@code KilnCli} (test scope, for {@code bench/train/compare.sh} and manual runs
@@ -12,6 +11,9 @@ public final class TrainMain {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TrainCommand()).execute(args));
+        String[] all = new String[args.length + 1];
+        all[0] = "train";
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.exit(KilnCli.commandLine().execute(all));
     }
 }
