@@ -34,6 +34,7 @@ import io.kiln.core.Backend;
 import io.kiln.core.BinaryOp;
 import io.kiln.core.Broadcast;
 import io.kiln.core.Epilogue;
+import io.kiln.core.FusedExpression;
 import io.kiln.core.KilnException;
 import io.kiln.core.MemorySpace;
 import io.kiln.core.Reduction;
@@ -604,6 +605,67 @@ public final class OpenClBackend extends Backend {
             run(new long[]{roundUp(x, local2d[0]), roundUp(y, local2d[1]), batch},
                     new long[]{local2d[0], local2d[1], 1});
         }
+    }
+
+    // ------------------------------------------------------------------------------------ fused elementwise
+
+    /**
+     * A fused elementwise expression as one generated kernel: {@link FusedExpression#toC} prints its statements,
+     * each input is read once per element (broadcast inputs through index arithmetic on the output's shape, baked
+     * into the source as literals), and the result is written once. The program is cached by the hash of its
+     * source, so a compiled graph builds each fused kernel once.
+     */
+    @Override
+    protected synchronized void doFusedElementwise(FusedExpression expr, Tensor[] inputs, Tensor out) {
+        int n = out.size();
+        if (n == 0) {
+            return;
+        }
+        Shape shape = out.shape();
+        String[] index = new String[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            index[i] = broadcastIndex(inputs[i].shape(), shape);
+        }
+        StringBuilder src = new StringBuilder(FusedExpression.C_PRELUDE);
+        src.append("__kernel void kiln_fused(");
+        for (int i = 0; i < inputs.length; i++) {
+            src.append("__global const float* in").append(i).append(", ");
+        }
+        src.append("__global float* out, const int n) {\n");
+        src.append("    const int gid = get_global_id(0);\n    if (gid >= n) return;\n");
+        FusedExpression.CSource c = expr.toC(k -> "in" + k + "[" + index[k] + "]");
+        for (String line : c.statements().split("\n")) {
+            src.append("    ").append(line).append('\n');
+        }
+        src.append("    out[gid] = ").append(c.result()).append(";\n}\n");
+        String name = "fused[" + expr.opNames() + "]";
+        ensureOpen();
+        Launch launch = new Launch(programs.kernel(name, src.toString(), baseOptions, "kiln_fused"), name);
+        for (Tensor t : inputs) {
+            launch.tensor(t);
+        }
+        launch.tensor(out).i32(n).run1(n, ewLocal);
+        flush();
+    }
+
+    /** The C index of an input of shape {@code in} broadcast to {@code out}, element {@code gid} of the output. */
+    private static String broadcastIndex(Shape in, Shape out) {
+        if (in.equals(out)) {
+            return "gid";
+        }
+        int[] strides = Broadcast.strides(in, out);
+        StringBuilder sb = new StringBuilder();
+        long inner = 1;
+        for (int d = out.rank() - 1; d >= 0; d--) {
+            if (strides[d] != 0) {
+                if (sb.length() > 0) {
+                    sb.append(" + ");
+                }
+                sb.append("((gid / ").append(inner).append(") % ").append(out.dim(d)).append(") * ").append(strides[d]);
+            }
+            inner *= out.dim(d);
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
     }
 
     /** A launch of kernel {@code name} of {@code family}.cl built with the backend's options plus {@code extra}. */
