@@ -38,14 +38,24 @@
 #define WGN (TILE_N / THREAD_N)
 #define NV (THREAD_N / VW)
 
-/* alpha*acc + beta*C + bias, then the activation, for one element (scalar epilogue). */
-inline float gemm_finish(float acc, __global const float* cp, float alpha, float beta, __global const float* bias,
-                         int j, int has_bias, int act) {
+/* alpha*acc + beta*C + bias for one element; C is read only when beta != 0. */
+inline float gemm_linear(float acc, __global const float* cp, float alpha, float beta, __global const float* bias,
+                         int j, int has_bias) {
     float v = alpha * acc;
     if (beta != 0.0f) v = fma(beta, *cp, v);
     if (has_bias) v += bias[j];
-    return act_s(v, act);
+    return v;
 }
+
+/* Rows and columns of C owned by work-item (tx, ty) of group (gx, gy): strided across the work-group with local
+ * memory (neighbouring work-items, neighbouring addresses), blocked without it (each item one contiguous block). */
+#if USE_LOCAL
+#define ROW_OF(r) (gy * TILE_M + (r) * WGM + ty)
+#define COL_OF(v) (gx * TILE_N + ((v) * WGN + tx) * VW)
+#else
+#define ROW_OF(r) (gy * TILE_M + ty * THREAD_M + (r))
+#define COL_OF(v) (gx * TILE_N + tx * THREAD_N + (v) * VW)
+#endif
 
 /*
  * C[b] = act(alpha*op(A[b])*op(B[b]) + beta*C[b] + bias): element (i, p) of op(A) is A[a_batch*b + i*rsA + p*csA],
@@ -65,40 +75,78 @@ __kernel void gemm_direct(__global const float* A, __global const float* B, __gl
     float acc = 0.0f;
     for (int p = 0; p < k; p++) acc = fma(a[(size_t) p * csA], bb[(size_t) p * rsB], acc);
     __global float* cp = C + (size_t) b * m * n + (size_t) i * n + j;
-    *cp = gemm_finish(acc, cp, alpha, beta, bias, j, has_bias, act);
+    *cp = act_s(gemm_linear(acc, cp, alpha, beta, bias, j, has_bias), act);
 }
 
 /*
  * Packs op(X) into panels: dst[b][q / tile][p][q % tile] = X[src_offset + b*src_batch + q*sq + p*sp] for q < extent
- * and p < k,
- * 0 in the padding (q < Qp, p < Kp). For A: q = i, (sq, sp) = (row, column) strides of op(A); for B: q = j.
- * Global size (Qp, Kp, batch); consecutive work-items write consecutive floats.
+ * and p < k, 0 in the padding (q < Qp, p < Kp). For A: q = i, (sq, sp) = (row, column) strides of op(A); for B:
+ * q = j. Each work-item copies a PACK_BLOCK x PACK_BLOCK block, so whichever of q and p is contiguous in the source,
+ * the block's reads and writes stay within a few cache lines. Global size (ceil(Qp / PACK_BLOCK),
+ * ceil(Kp / PACK_BLOCK), batch).
  */
+#define PACK_BLOCK 16
 __kernel void gemm_pack(__global const float* src, __global float* dst, const int extent, const int k, const int Qp,
                         const int Kp, const int sq, const int sp, const int src_batch, const int tile,
                         const ulong src_offset) {
-    const int q = get_global_id(0);
-    const int p = get_global_id(1);
+    const int q0 = get_global_id(0) * PACK_BLOCK;
+    const int p0 = get_global_id(1) * PACK_BLOCK;
     const int b = get_global_id(2);
-    if (q >= Qp || p >= Kp) return;
-    const int blk = q / tile;
-    const int qq = q - blk * tile;
-    const size_t d = (((size_t) b * (Qp / tile) + blk) * Kp + p) * tile + qq;
-    dst[d] = (q < extent && p < k) ? src[src_offset + (size_t) b * src_batch + (size_t) q * sq + (size_t) p * sp] : 0.0f;
+    if (q0 >= Qp || p0 >= Kp) return;
+    const int qe = min(q0 + PACK_BLOCK, Qp);
+    const int pe = min(p0 + PACK_BLOCK, Kp);
+    __global const float* s = src + src_offset + (size_t) b * src_batch;
+    __global float* d = dst + (size_t) b * (Qp / tile) * Kp * tile;
+    const int blk0 = q0 / tile;
+    const int qq0 = q0 - blk0 * tile;
+    if (sp == 1) {
+        /* Source contiguous along p (A as stored, or B transposed): walk p innermost. */
+        int blk = blk0;
+        int qq = qq0;
+        for (int q = q0; q < qe; q++) {
+            __global float* dq = d + (size_t) blk * Kp * tile + qq;
+            __global const float* sqp = s + (size_t) q * sq;
+            for (int p = p0; p < pe; p++) dq[(size_t) p * tile] = (q < extent && p < k) ? sqp[p] : 0.0f;
+            if (++qq == tile) {
+                qq = 0;
+                blk++;
+            }
+        }
+    } else {
+        /* Source contiguous along q (A transposed, or B as stored): walk q innermost. */
+        for (int p = p0; p < pe; p++) {
+            int blk = blk0;
+            int qq = qq0;
+            __global const float* sp_row = s + (size_t) p * sp;
+            for (int q = q0; q < qe; q++) {
+                d[((size_t) blk * Kp + p) * tile + qq] = (q < extent && p < k) ? sp_row[(size_t) q * sq] : 0.0f;
+                if (++qq == tile) {
+                    qq = 0;
+                    blk++;
+                }
+            }
+        }
+    }
 }
 
 /*
- * The tile kernel over packed panels (Mp, Np, Kp: padded sizes, multiples of TILE_M, TILE_N, TILE_K). Global size
- * (Np / THREAD_N, Mp / THREAD_M, batch), local size (WGN, WGM, 1). C is m x n per batch, unpadded, from c_offset;
- * bias holds n floats when has_bias.
+ * The tile kernel over packed panels (Mp, Np, Kp: padded sizes, multiples of TILE_M, TILE_N, TILE_K), over the K
+ * range [k_begin, k_end) (multiples of TILE_K). Global size (Np / THREAD_N, Mp / THREAD_M, batch), local size
+ * (WGN, WGM, 1). C is m x n per batch, unpadded, from c_offset; bias holds n floats when has_bias. Column panels
+ * start at panel_n0 (in units of TILE_N), so the host can launch a block of columns at a time.
+ *
+ * The host splits N and K into blocks (GemmParams.nBlock, kBlock) and launches once per block, BLIS's NC and KC
+ * loops: a block's slab of B (kBlock x nBlock) stays in cache while every row panel of A streams past it. The first chunk applies the
+ * caller's beta; the later ones accumulate (beta = 1, alpha again); only the last adds the bias and activation.
  */
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1)))
 void gemm_tiled(__global const float* Ap, __global const float* Bp, __global float* C, __global const float* bias,
                 const int m, const int n, const int Kp, const int Mp, const int Np, const float alpha,
-                const float beta, const int has_bias, const int act, const ulong c_offset) {
+                const float beta, const int has_bias, const int act, const ulong c_offset, const int k_begin,
+                const int k_end, const int panel_n0) {
     const int tx = get_local_id(0);
     const int ty = get_local_id(1);
-    const int gx = get_group_id(0);
+    const int gx = get_group_id(0) + panel_n0;
     const int gy = get_group_id(1);
     const int b = get_global_id(2);
     const int MB = Mp / TILE_M;
@@ -117,7 +165,7 @@ void gemm_tiled(__global const float* Ap, __global const float* Bp, __global flo
     __local float As[TILE_K * TILE_M];
     __local float Bs[TILE_K * TILE_N];
     const int lid = ty * WGN + tx;
-    for (int k0 = 0; k0 < Kp; k0 += TILE_K) {
+    for (int k0 = k_begin; k0 < k_end; k0 += TILE_K) {
         __global const float* as = ap + (size_t) k0 * TILE_M;
         __global const float* bs = bp + (size_t) k0 * TILE_N;
         for (int e = lid; e < TILE_K * TILE_M / VW; e += WGM * WGN) VSTORE(VLOAD(e, as), e, As);
@@ -140,7 +188,7 @@ void gemm_tiled(__global const float* Ap, __global const float* Bp, __global flo
 #else
     ap += ty * THREAD_M;
     bp += tx * THREAD_N;
-    for (int k0 = 0; k0 < Kp; k0 += TILE_K) {
+    for (int k0 = k_begin; k0 < k_end; k0 += TILE_K) {
 #pragma unroll
         for (int kk = 0; kk < TILE_K; kk++) {
             const int p = k0 + kk;
@@ -157,35 +205,50 @@ void gemm_tiled(__global const float* Ap, __global const float* Bp, __global flo
     }
 #endif
 
-    /* Epilogue: whole vectors where they fit in C, lane by lane at the right edge; rows past m are dropped. */
+    /*
+     * Epilogue, in two steps so the activation's code (vector transcendentals) is emitted once rather than at each
+     * of the THREAD_M x NV unrolled sites: (1) alpha*acc + beta*C + bias stored to C, whole vectors where they fit,
+     * lane by lane at the right edge, rows past m dropped; (2) the activation applied in place over the same
+     * cache-hot elements this work-item just wrote.
+     */
     __global float* c = C + c_offset + (size_t) b * m * n;
 #pragma unroll
     for (int r = 0; r < THREAD_M; r++) {
-#if USE_LOCAL
-        const int i = gy * TILE_M + r * WGM + ty;
-#else
-        const int i = gy * TILE_M + ty * THREAD_M + r;
-#endif
+        const int i = ROW_OF(r);
         if (i >= m) continue;
 #pragma unroll
         for (int v = 0; v < NV; v++) {
-#if USE_LOCAL
-            const int j = gx * TILE_N + (v * WGN + tx) * VW;
-#else
-            const int j = gx * TILE_N + tx * THREAD_N + v * VW;
-#endif
+            const int j = COL_OF(v);
             if (j >= n) continue;
             __global float* cp = c + (size_t) i * n + j;
             if (j + VW <= n) {
                 floatv val = alpha * acc[r][v];
                 if (beta != 0.0f) val = fma((floatv)(beta), VLOAD(0, cp), val);
                 if (has_bias) val += VLOAD(0, bias + j);
-                VSTORE(act_v(val, act), 0, cp);
+                VSTORE(val, 0, cp);
             } else {
                 float lanes[VW];
                 VSTORE(acc[r][v], 0, lanes);
                 for (int l = 0; l < VW && j + l < n; l++) {
-                    cp[l] = gemm_finish(lanes[l], cp + l, alpha, beta, bias, j + l, has_bias, act);
+                    cp[l] = gemm_linear(lanes[l], cp + l, alpha, beta, bias, j + l, has_bias);
+                }
+            }
+        }
+    }
+    if (act != ACT_IDENTITY) {
+#pragma unroll 1
+        for (int r = 0; r < THREAD_M; r++) {
+            const int i = ROW_OF(r);
+            if (i >= m) continue;
+#pragma unroll 1
+            for (int v = 0; v < NV; v++) {
+                const int j = COL_OF(v);
+                if (j >= n) continue;
+                __global float* cp = c + (size_t) i * n + j;
+                if (j + VW <= n) {
+                    VSTORE(act_v(VLOAD(0, cp), act), 0, cp);
+                } else {
+                    for (int l = 0; l < VW && j + l < n; l++) cp[l] = act_s(cp[l], act);
                 }
             }
         }

@@ -1,6 +1,8 @@
 package io.kiln.cli;
 
 import io.kiln.core.Backends;
+import io.kiln.hw.profile.CalibrateCommand;
+import io.kiln.profile.ProfileCommand;
 import io.kiln.core.KilnException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +34,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = KilnCli.Version.class,
         description = "Kiln: hardware-accelerated ML kernels for the JVM (reference, Vector API SIMD and OpenCL "
                 + "backends behind one kernel SPI).",
-        subcommands = {HwCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, ProfileCommand.class, HwCommand.class, CalibrateCommand.class,
+                GraphCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class KilnCli implements Callable<Integer> {
     /** Exit code of a Kiln error. */
@@ -97,15 +100,25 @@ public final class KilnCli implements Callable<Integer> {
         if (helped != null) {
             return helped;
         }
-        if (backend != null) {
-            try {
-                System.setProperty(Backends.PROPERTY, backend);
-                Backends.select(backend);
-            } catch (KilnException e) {
-                throw new ExecutionException(spec.commandLine(), e.getMessage(), e);
+        String previous = System.getProperty(Backends.PROPERTY);
+        try {
+            if (backend != null) {
+                try {
+                    System.setProperty(Backends.PROPERTY, backend);
+                    Backends.select(backend);
+                } catch (KilnException e) {
+                    throw new ExecutionException(spec.commandLine(), e.getMessage(), e);
+                }
+            }
+            return new RunLast().execute(parseResult);
+        } finally {
+            // In-process callers (tests, embedding applications) get their property back.
+            if (previous == null) {
+                System.clearProperty(Backends.PROPERTY);
+            } else {
+                System.setProperty(Backends.PROPERTY, previous);
             }
         }
-        return new RunLast().execute(parseResult);
     }
 
     private IExecutionExceptionHandler executionErrors() {

@@ -105,9 +105,10 @@ class KilnCliTest {
 
     @Test
     void backendByNameSetsTheProperty() {
+        String before = System.getProperty(Backends.PROPERTY);
         Run r = kiln("--backend", "reference", "hw");
         assertEquals(0, r.exit(), r.err());
-        assertEquals("reference", System.getProperty(Backends.PROPERTY));
+        assertEquals(before, System.getProperty(Backends.PROPERTY), "the property is restored after the run");
         assertTrue(r.out().contains("Selected     reference (asked for: reference)"), r.out());
     }
 

@@ -77,6 +77,18 @@ public final class Inputs {
         return out;
     }
 
+    /** Rows of probabilities, each row scaled by its own weight in [lo, hi) (so rows sum to that weight). */
+    public static float[] weightedSoftLabels(SplittableRandom r, int rows, int cols, double lo, double hi) {
+        float[] out = softLabels(r, rows, cols);
+        for (int i = 0; i < rows; i++) {
+            double w = lo + (hi - lo) * r.nextDouble();
+            for (int j = 0; j < cols; j++) {
+                out[i * cols + j] = (float) (out[i * cols + j] * w);
+            }
+        }
+        return out;
+    }
+
     public static float[] filled(int n, float value) {
         float[] out = new float[n];
         Arrays.fill(out, value);

@@ -19,9 +19,11 @@ import java.util.Locale;
  * @param threadN columns per work-item (multiple of vectorWidth)
  * @param vectorWidth 1, 2, 4, 8 or 16
  * @param localMemory stage A and B slabs through local memory
+ * @param kBlock K per launch (BLIS's KC; a multiple of tileK), or 0 for all of K in one launch
+ * @param nBlock columns per launch (BLIS's NC; a multiple of tileN), or 0 for all of N in one launch
  */
 public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threadN, int vectorWidth,
-                         boolean localMemory) {
+                         boolean localMemory, int kBlock, int nBlock) {
 
     public GemmParams {
         if (tileM <= 0 || tileN <= 0 || tileK <= 0 || threadM <= 0 || threadN <= 0) {
@@ -31,6 +33,14 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
         if (vectorWidth != 1 && vectorWidth != 2 && vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
             throw new InvalidArgumentException("GemmParams: vectorWidth must be 1, 2, 4, 8 or 16, got " + vectorWidth);
         }
+        if (kBlock < 0 || kBlock % tileK != 0) {
+            throw new InvalidArgumentException("GemmParams: kBlock must be 0 or a positive multiple of tileK, got "
+                    + kBlock + " with tileK " + tileK);
+        }
+        if (nBlock < 0 || nBlock % tileN != 0) {
+            throw new InvalidArgumentException("GemmParams: nBlock must be 0 or a positive multiple of tileN, got "
+                    + nBlock + " with tileN " + tileN);
+        }
         if (tileM % threadM != 0 || tileN % threadN != 0 || threadN % vectorWidth != 0
                 || (localMemory && (tileK * tileM) % vectorWidth != 0)) {
             throw new InvalidArgumentException("GemmParams: need tileM % threadM == 0, tileN % threadN == 0, threadN "
@@ -39,19 +49,22 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
         }
     }
 
-    /** Defaults for CPUs (PoCL and the like): one work-item per work-group holds a 12 x 32 block of C in sixteen-wide
-     *  vectors (24 accumulator registers of AVX-512), reading packed panels straight from memory; no local memory,
-     *  which a CPU device only emulates. */
-    public static final GemmParams CPU_DEFAULT = new GemmParams(12, 32, 8, 12, 32, 16, false);
+    /**
+     * Defaults for CPUs (PoCL and the like): one work-item per work-group holds a 12 x 32 block of C in sixteen-wide
+     * vectors (24 accumulator registers of AVX-512), reading packed panels straight from memory (no local memory,
+     * which a CPU device only emulates), K in chunks of 256 and N in blocks of 512, so a 512 KiB slab of B stays in
+     * the core's L2 while the row panels of A stream past it.
+     */
+    public static final GemmParams CPU_DEFAULT = new GemmParams(12, 32, 8, 12, 32, 16, false, 256, 512);
 
     /** Defaults for GPUs: 64 x 64 tiles, 16 x 16 work-items of 4 x 4, K step 16, float4, through local memory. */
-    public static final GemmParams GPU_DEFAULT = new GemmParams(64, 64, 16, 4, 4, 4, true);
+    public static final GemmParams GPU_DEFAULT = new GemmParams(64, 64, 16, 4, 4, 4, true, 0, 0);
 
     /** The defaults for a device: CPU_DEFAULT for CPUs (vector width from the device's preference), else GPU. */
     public static GemmParams defaultFor(OpenClDeviceInfo info) {
         if (info.isCpu()) {
             int vw = Integer.highestOneBit(Math.max(4, Math.min(16, info.preferredFloatVector())));
-            return new GemmParams(12, 2 * vw, 8, 12, 2 * vw, vw, false);
+            return new GemmParams(12, 2 * vw, 8, 12, 2 * vw, vw, false, 256, 16 * 2 * vw);
         }
         return GPU_DEFAULT;
     }
@@ -87,15 +100,20 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
             int vw = Integer.highestOneBit(Math.max(4, Math.min(16, info.preferredFloatVector())));
             int[][] tiles = {{4, 2}, {6, 2}, {8, 2}, {12, 2}, {14, 2}, {8, 1}, {16, 1}, {4, 4}, {6, 4}, {8, 3}};
             for (int[] t : tiles) {
-                for (int k : new int[]{4, 8}) {
-                    out.add(new GemmParams(t[0], t[1] * vw, k, t[0], t[1] * vw, vw, false));
+                int tn = t[1] * vw;
+                for (int kb : new int[]{128, 256, 512}) {
+                    for (int nb : new int[]{0, 256, 512, 1024}) {
+                        if (nb % tn == 0) {
+                            out.add(new GemmParams(t[0], tn, 8, t[0], tn, vw, false, kb, nb));
+                        }
+                    }
                 }
             }
-            // A few multi-item work-groups (cache blocking across work-items) and narrower vectors.
-            out.add(new GemmParams(48, 2 * vw, 8, 12, 2 * vw, vw, false));
-            out.add(new GemmParams(24, 4 * vw, 8, 12, 2 * vw, vw, false));
+            // Unblocked, a multi-item work-group and narrower vectors.
+            out.add(new GemmParams(12, 2 * vw, 8, 12, 2 * vw, vw, false, 0, 0));
+            out.add(new GemmParams(24, 4 * vw, 8, 12, 2 * vw, vw, false, 256, 512));
             if (vw > 4) {
-                out.add(new GemmParams(12, 8 * (vw / 2), 8, 12, 4 * (vw / 2), vw / 2, false));
+                out.add(new GemmParams(12, 4 * (vw / 2), 8, 12, 4 * (vw / 2), vw / 2, false, 256, 512));
             }
         } else {
             int[] tileSizes = {32, 64, 128};
@@ -108,7 +126,7 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
                                 if (th[1] % vw != 0) {
                                     continue;
                                 }
-                                GemmParams p = new GemmParams(tile, tile, tk, th[0], th[1], vw, local);
+                                GemmParams p = new GemmParams(tile, tile, tk, th[0], th[1], vw, local, 0, 0);
                                 int wg = p.workGroupSize();
                                 if (wg >= 32 && wg <= 512) {
                                     out.add(p);
@@ -125,7 +143,8 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
 
     @Override
     public String toString() {
-        return describe(tileM, tileN, tileK, threadM, threadN, vectorWidth, localMemory);
+        return describe(tileM, tileN, tileK, threadM, threadN, vectorWidth, localMemory)
+                + (kBlock > 0 ? ", K blocks of " + kBlock : "") + (nBlock > 0 ? ", N blocks of " + nBlock : "");
     }
 
     private static String describe(int tileM, int tileN, int tileK, int threadM, int threadN, int vw,

@@ -34,6 +34,7 @@ import io.kiln.core.Backend;
 import io.kiln.core.BinaryOp;
 import io.kiln.core.Broadcast;
 import io.kiln.core.Epilogue;
+import io.kiln.core.FusedExpression;
 import io.kiln.core.KilnException;
 import io.kiln.core.MemorySpace;
 import io.kiln.core.Reduction;
@@ -92,6 +93,8 @@ public final class OpenClBackend extends Backend {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** GEMMs with m·n·k at most this run on the unpacked direct kernel. */
     static final long DIRECT_GEMM_MAX_VOLUME = 64L * 64 * 64;
+    /** Block edge of kernels/gemm.cl's gemm_pack. */
+    private static final int PACK_BLOCK = 16;
     private static final int MAX_PENDING_EVENTS = 1_000_000;
 
     private final OpenClDeviceInfo info;
@@ -106,6 +109,8 @@ public final class OpenClBackend extends Backend {
     private final int rw;
     private final int ewLocal;
     private final int maxReductionGroups;
+    /** Work-group shape of the two-dimensional kernels without a tile of their own (direct GEMM, packing). */
+    private final int[] local2d;
     private volatile GemmParams gemmParams;
     private volatile boolean closed;
 
@@ -181,11 +186,14 @@ public final class OpenClBackend extends Backend {
             this.rw = Math.min(16, maxWg);
             this.ewLocal = Math.min(64, maxWg);
             this.maxReductionGroups = Math.max(4, 4 * info.computeUnits());
+            this.local2d = maxWg >= 64 ? new int[]{16, 4} : new int[]{Math.min(16, maxWg), 1};
         } else {
             this.vw = 4;
             this.rw = Math.min(256, maxWg);
             this.ewLocal = Math.min(256, maxWg);
             this.maxReductionGroups = Math.max(16, 8 * info.computeUnits());
+            this.local2d = maxWg >= 256 ? new int[]{16, 16}
+                    : maxWg >= 16 ? new int[]{16, maxWg / 16} : new int[]{maxWg, 1};
         }
         StringBuilder opts = new StringBuilder();
         if (!info.openClCVersion().contains("1.0") && !info.openClCVersion().contains("1.1")) {
@@ -588,6 +596,76 @@ public final class OpenClBackend extends Backend {
         void run1(long items, int local) {
             run(new long[]{roundUp(items, local)}, new long[]{local});
         }
+
+        /**
+         * A (x, y, batch) launch in fixed {@link #local2d} work-groups, x and y rounded up (the kernels guard).
+         * Fixed local sizes matter on PoCL, which compiles a work-group function per distinct local size.
+         */
+        void run2d(long x, long y, long batch) {
+            run(new long[]{roundUp(x, local2d[0]), roundUp(y, local2d[1]), batch},
+                    new long[]{local2d[0], local2d[1], 1});
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ fused elementwise
+
+    /**
+     * A fused elementwise expression as one generated kernel: {@link FusedExpression#toC} prints its statements,
+     * each input is read once per element (broadcast inputs through index arithmetic on the output's shape, baked
+     * into the source as literals), and the result is written once. The program is cached by the hash of its
+     * source, so a compiled graph builds each fused kernel once.
+     */
+    @Override
+    protected synchronized void doFusedElementwise(FusedExpression expr, Tensor[] inputs, Tensor out) {
+        int n = out.size();
+        if (n == 0) {
+            return;
+        }
+        Shape shape = out.shape();
+        String[] index = new String[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            index[i] = broadcastIndex(inputs[i].shape(), shape);
+        }
+        StringBuilder src = new StringBuilder(FusedExpression.C_PRELUDE);
+        src.append("__kernel void kiln_fused(");
+        for (int i = 0; i < inputs.length; i++) {
+            src.append("__global const float* in").append(i).append(", ");
+        }
+        src.append("__global float* out, const int n) {\n");
+        src.append("    const int gid = get_global_id(0);\n    if (gid >= n) return;\n");
+        FusedExpression.CSource c = expr.toC(k -> "in" + k + "[" + index[k] + "]");
+        for (String line : c.statements().split("\n")) {
+            src.append("    ").append(line).append('\n');
+        }
+        src.append("    out[gid] = ").append(c.result()).append(";\n}\n");
+        String name = "fused[" + expr.opNames() + "]";
+        ensureOpen();
+        Launch launch = new Launch(programs.kernel(name, src.toString(), baseOptions, "kiln_fused"), name);
+        for (Tensor t : inputs) {
+            launch.tensor(t);
+        }
+        launch.tensor(out).i32(n).run1(n, ewLocal);
+        flush();
+    }
+
+    /** The C index of an input of shape {@code in} broadcast to {@code out}, element {@code gid} of the output. */
+    private static String broadcastIndex(Shape in, Shape out) {
+        if (in.equals(out)) {
+            return "gid";
+        }
+        int[] strides = Broadcast.strides(in, out);
+        StringBuilder sb = new StringBuilder();
+        long inner = 1;
+        for (int d = out.rank() - 1; d >= 0; d--) {
+            if (strides[d] != 0) {
+                if (sb.length() > 0) {
+                    sb.append(" + ");
+                }
+                sb.append("((gid / ").append(inner).append(") % ").append(out.dim(d)).append(") * ").append(strides[d]);
+            }
+            inner *= out.dim(d);
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
     }
 
     /** A launch of kernel {@code name} of {@code family}.cl built with the backend's options plus {@code extra}. */
@@ -704,7 +782,7 @@ public final class OpenClBackend extends Backend {
                     .tensor(a).tensor(b).tensor(c).tensor(bias)
                     .i32(m).i32(n).i32(k).i32(rsA).i32(csA).i32(rsB).i32(csB).i32(m * k).i32(k * n)
                     .f32(alpha).f32(beta).i32(bias != null ? 1 : 0).i32(act)
-                    .run(new long[]{n, m, batch}, null);
+                    .run2d(n, m, batch);
             return;
         }
         String defines = p.buildDefines();
@@ -716,17 +794,30 @@ public final class OpenClBackend extends Backend {
             kernel("gemm", "gemm_pack", defines)
                     .tensor(a).mem(ap).i32(m).i32(k).i32((int) mp).i32((int) kp).i32(rsA).i32(csA).i32(m * k)
                     .i32(p.tileM()).u64((long) b0 * m * k)
-                    .run(new long[]{mp, kp, nb}, null);
+                    .run2d((mp + PACK_BLOCK - 1) / PACK_BLOCK, (kp + PACK_BLOCK - 1) / PACK_BLOCK, nb);
             kernel("gemm", "gemm_pack", defines)
                     .tensor(b).mem(bp).i32(n).i32(k).i32((int) np).i32((int) kp).i32(csB).i32(rsB).i32(k * n)
                     .i32(p.tileN()).u64((long) b0 * k * n)
-                    .run(new long[]{np, kp, nb}, null);
-            kernel("gemm", "gemm_tiled", defines)
-                    .mem(ap).mem(bp).tensor(c).tensor(bias)
-                    .i32(m).i32(n).i32((int) kp).i32((int) mp).i32((int) np).f32(alpha).f32(beta)
-                    .i32(bias != null ? 1 : 0).i32(act).u64((long) b0 * m * n)
-                    .run(new long[]{np / p.threadN(), mp / p.threadM(), nb},
-                            new long[]{p.tileN() / p.threadN(), p.tileM() / p.threadM(), 1});
+                    .run2d((np + PACK_BLOCK - 1) / PACK_BLOCK, (kp + PACK_BLOCK - 1) / PACK_BLOCK, nb);
+            // BLIS's NC and KC loops: one launch per (N block, K block); beta on a column block's first K block,
+            // bias and activation on its last.
+            long nStep = p.nBlock() > 0 ? p.nBlock() : np;
+            long kStep = p.kBlock() > 0 ? p.kBlock() : kp;
+            for (long n0 = 0; n0 < np; n0 += nStep) {
+                long cols = Math.min(nStep, np - n0);
+                for (long k0 = 0; k0 < kp; k0 += kStep) {
+                    boolean first = k0 == 0;
+                    boolean last = k0 + kStep >= kp;
+                    kernel("gemm", "gemm_tiled", defines)
+                            .mem(ap).mem(bp).tensor(c).tensor(bias)
+                            .i32(m).i32(n).i32((int) kp).i32((int) mp).i32((int) np).f32(alpha)
+                            .f32(first ? beta : 1f).i32(last && bias != null ? 1 : 0).i32(last ? act : 0)
+                            .u64((long) b0 * m * n).i32((int) k0).i32((int) Math.min(kp, k0 + kStep))
+                            .i32((int) (n0 / p.tileN()))
+                            .run(new long[]{cols / p.threadN(), mp / p.threadM(), nb},
+                                    new long[]{p.tileN() / p.threadN(), p.tileM() / p.threadM(), 1});
+                }
+            }
         }
     }
 
@@ -860,7 +951,7 @@ public final class OpenClBackend extends Backend {
         int cols = x.shape().cols();
         int rowCount = x.shape().rows();
         ew("bias_add").tensor(x).tensor(bias).tensor(out).i32(cols).i32(rowCount)
-                .run(new long[]{(cols + (long) vw - 1) / vw, rowCount}, null);
+                .run2d((cols + (long) vw - 1) / vw, rowCount, 1);
         flush();
     }
 

@@ -251,9 +251,17 @@ public final class OpenClDevices {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        boolean writable = existing != null && Files.isWritable(existing);
-        return "it would use " + source + " = " + dir + (writable ? " (looks writable)" : " (not writable by this "
-                + "user: nearest existing ancestor " + existing + ")");
+        String state;
+        if (existing == null) {
+            state = "not writable: no ancestor exists";
+        } else if (!Files.isDirectory(existing)) {
+            state = "not writable: " + existing + " is not a directory";
+        } else if (!Files.isWritable(existing)) {
+            state = "not writable by this user: " + existing + " is read-only";
+        } else {
+            state = "looks writable";
+        }
+        return "it would use " + source + " = " + dir + " (" + state + ")";
     }
 
     // ------------------------------------------------------------------------------------------- device queries

@@ -8,8 +8,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * Elementwise primitives: unary ops, binary ops with NumPy broadcasting, scale, axpy, clamp. Each op has its own
- * call site with a constant lane function (see {@link Lanes}). Exact (one rounding) except exp, log, tanh, erf, whose
+ * Elementwise primitives: unary ops, binary ops with NumPy broadcasting, scale, axpy, clamp; the per-op loops are in
+ * {@link ElementwiseLoops}. Exact (one rounding) except exp, log, tanh, erf, whose
  * bounds are in {@link VectorMath}; sqrt and division are IEEE correctly rounded.
  */
 final class ElementwiseKernels {
@@ -21,73 +21,56 @@ final class ElementwiseKernels {
 
     // ---------------------------------------------------------------------------------------------------- unary
 
-    static final Lanes.Unary NEG = FloatVector::neg;
-    static final Lanes.Unary ABS = FloatVector::abs;
-    static final Lanes.Unary EXP = VectorMath::exp;
-    static final Lanes.Unary LOG = VectorMath::log;
-    static final Lanes.Unary TANH = VectorMath::tanh;
-    static final Lanes.Unary ERF = VectorMath::erf;
-    static final Lanes.Unary SQRT = FloatVector::sqrt;
-    static final Lanes.Unary RECIPROCAL = x -> FloatVector.broadcast(Lanes.S, 1f).div(x);
-    static final Lanes.Unary SQUARE = x -> x.mul(x);
-
     static void unary(UnaryOp op, float[] x, float[] y, int lo, int hi) {
         int n = hi - lo;
         switch (op) {
-            case NEG -> Lanes.map(NEG, x, lo, y, lo, n);
-            case ABS -> Lanes.map(ABS, x, lo, y, lo, n);
-            case EXP -> Lanes.map(EXP, x, lo, y, lo, n);
-            case LOG -> Lanes.map(LOG, x, lo, y, lo, n);
-            case TANH -> Lanes.map(TANH, x, lo, y, lo, n);
-            case ERF -> Lanes.map(ERF, x, lo, y, lo, n);
-            case SQRT -> Lanes.map(SQRT, x, lo, y, lo, n);
-            case RECIPROCAL -> Lanes.map(RECIPROCAL, x, lo, y, lo, n);
-            case SQUARE -> Lanes.map(SQUARE, x, lo, y, lo, n);
+            case NEG -> ElementwiseLoops.neg(x, lo, y, lo, n);
+            case ABS -> ElementwiseLoops.abs(x, lo, y, lo, n);
+            case EXP -> ElementwiseLoops.exp(x, lo, y, lo, n);
+            case LOG -> ElementwiseLoops.log(x, lo, y, lo, n);
+            case TANH -> ElementwiseLoops.tanh(x, lo, y, lo, n);
+            case ERF -> ElementwiseLoops.erf(x, lo, y, lo, n);
+            case SQRT -> ElementwiseLoops.sqrt(x, lo, y, lo, n);
+            case RECIPROCAL -> ElementwiseLoops.reciprocal(x, lo, y, lo, n);
+            case SQUARE -> ElementwiseLoops.square(x, lo, y, lo, n);
         }
     }
 
     // --------------------------------------------------------------------------------------------------- binary
 
-    static final Lanes.Binary ADD = FloatVector::add;
-    static final Lanes.Binary SUB = FloatVector::sub;
-    static final Lanes.Binary MUL = FloatVector::mul;
-    static final Lanes.Binary DIV = FloatVector::div;
-    static final Lanes.Binary MAX = FloatVector::max;
-    static final Lanes.Binary MIN = FloatVector::min;
-
     /** Both operands contiguous. */
     static void binaryVV(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
         switch (op) {
-            case ADD -> Lanes.map(ADD, a, ao, b, bo, o, oo, n);
-            case SUB -> Lanes.map(SUB, a, ao, b, bo, o, oo, n);
-            case MUL -> Lanes.map(MUL, a, ao, b, bo, o, oo, n);
-            case DIV -> Lanes.map(DIV, a, ao, b, bo, o, oo, n);
-            case MAX -> Lanes.map(MAX, a, ao, b, bo, o, oo, n);
-            case MIN -> Lanes.map(MIN, a, ao, b, bo, o, oo, n);
+            case ADD -> ElementwiseLoops.addVV(a, ao, b, bo, o, oo, n);
+            case SUB -> ElementwiseLoops.subVV(a, ao, b, bo, o, oo, n);
+            case MUL -> ElementwiseLoops.mulVV(a, ao, b, bo, o, oo, n);
+            case DIV -> ElementwiseLoops.divVV(a, ao, b, bo, o, oo, n);
+            case MAX -> ElementwiseLoops.maxVV(a, ao, b, bo, o, oo, n);
+            case MIN -> ElementwiseLoops.minVV(a, ao, b, bo, o, oo, n);
         }
     }
 
     /** a contiguous, b one broadcast value. */
     static void binaryVS(BinaryOp op, float[] a, int ao, float b, float[] o, int oo, int n) {
         switch (op) {
-            case ADD -> Lanes.mapScalarRight(ADD, a, ao, b, o, oo, n);
-            case SUB -> Lanes.mapScalarRight(SUB, a, ao, b, o, oo, n);
-            case MUL -> Lanes.mapScalarRight(MUL, a, ao, b, o, oo, n);
-            case DIV -> Lanes.mapScalarRight(DIV, a, ao, b, o, oo, n);
-            case MAX -> Lanes.mapScalarRight(MAX, a, ao, b, o, oo, n);
-            case MIN -> Lanes.mapScalarRight(MIN, a, ao, b, o, oo, n);
+            case ADD -> ElementwiseLoops.addVS(a, ao, b, o, oo, n);
+            case SUB -> ElementwiseLoops.subVS(a, ao, b, o, oo, n);
+            case MUL -> ElementwiseLoops.mulVS(a, ao, b, o, oo, n);
+            case DIV -> ElementwiseLoops.divVS(a, ao, b, o, oo, n);
+            case MAX -> ElementwiseLoops.maxVS(a, ao, b, o, oo, n);
+            case MIN -> ElementwiseLoops.minVS(a, ao, b, o, oo, n);
         }
     }
 
     /** a one broadcast value, b contiguous. */
     static void binarySV(BinaryOp op, float a, float[] b, int bo, float[] o, int oo, int n) {
         switch (op) {
-            case ADD -> Lanes.mapScalarLeft(ADD, a, b, bo, o, oo, n);
-            case SUB -> Lanes.mapScalarLeft(SUB, a, b, bo, o, oo, n);
-            case MUL -> Lanes.mapScalarLeft(MUL, a, b, bo, o, oo, n);
-            case DIV -> Lanes.mapScalarLeft(DIV, a, b, bo, o, oo, n);
-            case MAX -> Lanes.mapScalarLeft(MAX, a, b, bo, o, oo, n);
-            case MIN -> Lanes.mapScalarLeft(MIN, a, b, bo, o, oo, n);
+            case ADD -> ElementwiseLoops.addSV(a, b, bo, o, oo, n);
+            case SUB -> ElementwiseLoops.subSV(a, b, bo, o, oo, n);
+            case MUL -> ElementwiseLoops.mulSV(a, b, bo, o, oo, n);
+            case DIV -> ElementwiseLoops.divSV(a, b, bo, o, oo, n);
+            case MAX -> ElementwiseLoops.maxSV(a, b, bo, o, oo, n);
+            case MIN -> ElementwiseLoops.minSV(a, b, bo, o, oo, n);
         }
     }
 

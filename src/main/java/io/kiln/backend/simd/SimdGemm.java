@@ -221,22 +221,51 @@ final class SimdGemm {
                     }
                 }
             } else {
-                // B is n × k: column j of op(B) is row j of B, contiguous in p
-                for (int j = 0; j < w; j++) {
-                    int src = p.bOff() + (jc + jr + j) * k + pc;
-                    int dst = base + j;
-                    for (int q = 0; q < kc; q++) {
-                        bp[dst + q * nr] = b[src + q];
+                // B is n × k: column j of op(B) is row j of B. One gather per p and vector of columns reads
+                // B[(j0 + l)·k + p] for the lanes l (vgatherdps), instead of nr scalar strided copies.
+                for (int j = 0; j < nr; j += L) {
+                    int cols = Math.min(L, w - j);
+                    if (cols <= 0) {
+                        for (int q = 0; q < kc; q++) {
+                            FloatVector.zero(S).intoArray(bp, base + q * nr + j);
+                        }
+                        continue;
                     }
-                }
-                for (int j = w; j < nr; j++) {
-                    for (int q = 0; q < kc; q++) {
-                        bp[base + j + q * nr] = 0f;
+                    int src = p.bOff() + (jc + jr + j) * k + pc;
+                    int[] rowStarts = gatherIndex(k, cols);
+                    if (cols == L) {
+                        for (int q = 0; q < kc; q++) {
+                            FloatVector.fromArray(S, b, src + q, rowStarts, 0).intoArray(bp, base + q * nr + j);
+                        }
+                    } else {
+                        VectorMask<Float> m = S.indexInRange(0, cols);
+                        for (int q = 0; q < kc; q++) {
+                            FloatVector.fromArray(S, b, src + q, rowStarts, 0, m).intoArray(bp, base + q * nr + j);
+                        }
                     }
                 }
             }
         }
     }
+
+    /**
+     * {@code [0, stride, 2·stride, ..., (count − 1)·stride, 0, ...]}: the gather index of {@code count} rows of a
+     * row-major matrix, per thread. Lanes past {@code count} point at row 0: even a masked gather range-checks every
+     * lane's index on JDK 25.
+     */
+    private static int[] gatherIndex(int stride, int count) {
+        int[] idx = GATHER.get();
+        if (idx[L] != stride || idx[L + 1] != count) {
+            for (int l = 0; l < L; l++) {
+                idx[l] = l < count ? l * stride : 0;
+            }
+            idx[L] = stride;
+            idx[L + 1] = count;
+        }
+        return idx;
+    }
+
+    private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[L + 2]);
 
     /**
      * Packs op(A)[ic..ic+mc) × [pc..pc+kc) into mr-tall micro-panels: panel r holds, for each p, the mr values
@@ -251,20 +280,29 @@ final class SimdGemm {
             int h = Math.min(mr, mc - ir);
             int base = ir * kc;
             if (!p.transA()) {
-                // A is m × k: row i of op(A) is contiguous in p
+                // A is m × k: row i of op(A) is contiguous in p; one (masked) gather per p collects the h values
+                // A[(i0 + r)·k + p], then a masked store writes them to the mr-long packed column
+                int src = p.aOff() + (ic + ir) * k + pc;
+                if (h <= L && mr <= L) {
+                    int[] rowStarts = gatherIndex(k, h);
+                    VectorMask<Float> load = S.indexInRange(0, h);
+                    VectorMask<Float> store = S.indexInRange(0, mr);
+                    for (int q = 0; q < kc; q++) {
+                        FloatVector.fromArray(S, a, src + q, rowStarts, 0, load).intoArray(ap, base + q * mr, store);
+                    }
+                    continue; // the masked gather already wrote zeros for rows h..mr
+                }
                 for (int r = 0; r < h; r++) {
-                    int src = p.aOff() + (ic + ir + r) * k + pc;
                     int dst = base + r;
                     for (int q = 0; q < kc; q++) {
-                        ap[dst + q * mr] = a[src + q];
+                        ap[dst + q * mr] = a[src + r * k + q];
                     }
                 }
             } else {
                 // A is k × m: for each p, the mr values are contiguous
                 for (int q = 0; q < kc; q++) {
-                    int src = p.aOff() + (pc + q) * m + ic + ir;
-                    int dst = base + q * mr;
-                    System.arraycopy(a, src, ap, dst, h);
+                    int from = p.aOff() + (pc + q) * m + ic + ir;
+                    System.arraycopy(a, from, ap, base + q * mr, h);
                 }
             }
             if (h < mr) {

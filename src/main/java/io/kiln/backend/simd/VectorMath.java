@@ -90,29 +90,75 @@ public final class VectorMath {
     private static final int SQRT_HALF_BITS = Float.floatToRawIntBits(0.70710677f);
     private static final float TWO_23 = 8388608f;
 
-    private VectorMath() {
-    }
+    // broadcast constants: vector constants keep C2's parse small (each broadcast call expands to many IR nodes)
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector V_NEG_HALF = FloatVector.broadcast(S, -0.5f);
+    private static final FloatVector V_NAN = FloatVector.broadcast(S, Float.NaN);
+    private static final FloatVector V_0 = FloatVector.broadcast(S, 0f);
+    private static final FloatVector V_1 = FloatVector.broadcast(S, 1f);
+    private static final FloatVector V_23 = FloatVector.broadcast(S, 23f);
+    private static final FloatVector V_E2 = FloatVector.broadcast(S, E2);
+    private static final FloatVector V_E3 = FloatVector.broadcast(S, E3);
+    private static final FloatVector V_E4 = FloatVector.broadcast(S, E4);
+    private static final FloatVector V_E5 = FloatVector.broadcast(S, E5);
+    private static final FloatVector V_E6 = FloatVector.broadcast(S, E6);
+    private static final FloatVector V_EXP_HI = FloatVector.broadcast(S, EXP_HI);
+    private static final FloatVector V_EXP_LO = FloatVector.broadcast(S, EXP_LO);
+    private static final FloatVector V_NEGATIVE_INFINITY = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    private static final FloatVector V_L0 = FloatVector.broadcast(S, L0);
+    private static final FloatVector V_L1 = FloatVector.broadcast(S, L1);
+    private static final FloatVector V_L2 = FloatVector.broadcast(S, L2);
+    private static final FloatVector V_L3 = FloatVector.broadcast(S, L3);
+    private static final FloatVector V_L4 = FloatVector.broadcast(S, L4);
+    private static final FloatVector V_L5 = FloatVector.broadcast(S, L5);
+    private static final FloatVector V_L6 = FloatVector.broadcast(S, L6);
+    private static final FloatVector V_L7 = FloatVector.broadcast(S, L7);
+    private static final FloatVector V_LN2_HI = FloatVector.broadcast(S, LN2_HI);
+    private static final FloatVector V_LN2_LO = FloatVector.broadcast(S, LN2_LO);
+    private static final FloatVector V_LOG2E = FloatVector.broadcast(S, LOG2E);
+    private static final FloatVector V_RP0 = FloatVector.broadcast(S, RP0);
+    private static final FloatVector V_RP1 = FloatVector.broadcast(S, RP1);
+    private static final FloatVector V_RP2 = FloatVector.broadcast(S, RP2);
+    private static final FloatVector V_RP3 = FloatVector.broadcast(S, RP3);
+    private static final FloatVector V_RP4 = FloatVector.broadcast(S, RP4);
+    private static final FloatVector V_RP5 = FloatVector.broadcast(S, RP5);
+    private static final FloatVector V_RP6 = FloatVector.broadcast(S, RP6);
+    private static final FloatVector V_RQ1 = FloatVector.broadcast(S, RQ1);
+    private static final FloatVector V_RQ2 = FloatVector.broadcast(S, RQ2);
+    private static final FloatVector V_RQ3 = FloatVector.broadcast(S, RQ3);
+    private static final FloatVector V_RQ4 = FloatVector.broadcast(S, RQ4);
+    private static final FloatVector V_RQ5 = FloatVector.broadcast(S, RQ5);
+    private static final FloatVector V_SHIFTER = FloatVector.broadcast(S, SHIFTER);
+    private static final FloatVector V_TP0 = FloatVector.broadcast(S, TP0);
+    private static final FloatVector V_TP1 = FloatVector.broadcast(S, TP1);
+    private static final FloatVector V_TP2 = FloatVector.broadcast(S, TP2);
+    private static final FloatVector V_TP3 = FloatVector.broadcast(S, TP3);
+    private static final FloatVector V_TP4 = FloatVector.broadcast(S, TP4);
+    private static final FloatVector V_TQ1 = FloatVector.broadcast(S, TQ1);
+    private static final FloatVector V_TQ2 = FloatVector.broadcast(S, TQ2);
+    private static final FloatVector V_TQ3 = FloatVector.broadcast(S, TQ3);
+    private static final FloatVector V_TQ4 = FloatVector.broadcast(S, TQ4);
 
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(S, v);
+    private VectorMath() {
     }
 
     /** e^x, lane-wise. */
     public static FloatVector exp(FloatVector x) {
-        FloatVector hi = c(EXP_HI);
-        FloatVector lo = c(EXP_LO);
+        FloatVector hi = V_EXP_HI;
+        FloatVector lo = V_EXP_LO;
         // compare + blend (not MIN/MAX, whose Java NaN semantics cost extra instructions); NaN lanes stay NaN
         FloatVector xc = x.blend(hi, x.compare(VectorOperators.GT, hi)).blend(lo, x.compare(VectorOperators.LT, lo));
-        FloatVector t = xc.fma(c(LOG2E), c(SHIFTER));
+        FloatVector t = xc.fma(V_LOG2E, V_SHIFTER);
         FloatVector n = t.sub(SHIFTER);
         IntVector ni = t.reinterpretAsInts().sub(SHIFTER_BITS);
-        FloatVector r = n.fma(c(-LN2_HI), xc);
-        r = n.fma(c(-LN2_LO), r);
+        FloatVector r = n.fma(V_NEG_LN2_HI, xc);
+        r = n.fma(V_NEG_LN2_LO, r);
         FloatVector r2 = r.mul(r);
-        FloatVector poly = r.fma(c(E6), c(E5));
-        poly = poly.fma(r, c(E4));
-        poly = poly.fma(r, c(E3));
-        poly = poly.fma(r, c(E2));
+        FloatVector poly = r.fma(V_E6, V_E5);
+        poly = poly.fma(r, V_E4);
+        poly = poly.fma(r, V_E3);
+        poly = poly.fma(r, V_E2);
         FloatVector p = poly.fma(r2, r).add(1f);
         // 2^n in two factors so that subnormal results (n < -126) round once, in the last multiply
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
@@ -130,14 +176,14 @@ public final class VectorMath {
     /** tanh(x), lane-wise. */
     public static FloatVector tanh(FloatVector x) {
         FloatVector s = x.mul(x);
-        FloatVector p = s.fma(c(TP4), c(TP3));
-        p = p.fma(s, c(TP2));
-        p = p.fma(s, c(TP1));
-        p = p.fma(s, c(TP0));
-        FloatVector q = s.fma(c(TQ4), c(TQ3));
-        q = q.fma(s, c(TQ2));
-        q = q.fma(s, c(TQ1));
-        q = q.fma(s, c(1f));
+        FloatVector p = s.fma(V_TP4, V_TP3);
+        p = p.fma(s, V_TP2);
+        p = p.fma(s, V_TP1);
+        p = p.fma(s, V_TP0);
+        FloatVector q = s.fma(V_TQ4, V_TQ3);
+        q = q.fma(s, V_TQ2);
+        q = q.fma(s, V_TQ1);
+        q = q.fma(s, V_1);
         FloatVector y = x.mul(p).div(q);
         VectorMask<Float> big = x.abs().compare(VectorOperators.GT, TANH_MAX);
         return y.blend(signOne(x), big);
@@ -146,17 +192,17 @@ public final class VectorMath {
     /** erf(x), lane-wise. */
     public static FloatVector erf(FloatVector x) {
         FloatVector s = x.mul(x);
-        FloatVector p = s.fma(c(RP6), c(RP5));
-        p = p.fma(s, c(RP4));
-        p = p.fma(s, c(RP3));
-        p = p.fma(s, c(RP2));
-        p = p.fma(s, c(RP1));
-        p = p.fma(s, c(RP0));
-        FloatVector q = s.fma(c(RQ5), c(RQ4));
-        q = q.fma(s, c(RQ3));
-        q = q.fma(s, c(RQ2));
-        q = q.fma(s, c(RQ1));
-        q = q.fma(s, c(1f));
+        FloatVector p = s.fma(V_RP6, V_RP5);
+        p = p.fma(s, V_RP4);
+        p = p.fma(s, V_RP3);
+        p = p.fma(s, V_RP2);
+        p = p.fma(s, V_RP1);
+        p = p.fma(s, V_RP0);
+        FloatVector q = s.fma(V_RQ5, V_RQ4);
+        q = q.fma(s, V_RQ3);
+        q = q.fma(s, V_RQ2);
+        q = q.fma(s, V_RQ1);
+        q = q.fma(s, V_1);
         FloatVector y = x.mul(p).div(q);
         VectorMask<Float> big = x.abs().compare(VectorOperators.GT, ERF_MAX);
         return y.blend(signOne(x), big);
@@ -164,7 +210,7 @@ public final class VectorMath {
 
     /** 1 / (1 + e^−x), lane-wise. */
     public static FloatVector sigmoid(FloatVector x) {
-        return c(1f).div(exp(x.neg()).add(1f));
+        return V_1.div(exp(x.neg()).add(1f));
     }
 
     /** Natural logarithm, lane-wise. */
@@ -179,23 +225,23 @@ public final class VectorMath {
         IntVector e = shifted.lanewise(VectorOperators.ASHR, 23);
         IntVector mBits = shifted.and(0x007FFFFF).add(SQRT_HALF_BITS);
         FloatVector f = mBits.reinterpretAsFloats().sub(1f);
-        FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(c(0f).blend(c(23f), sub));
+        FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(V_0.blend(V_23, sub));
         FloatVector f2 = f.mul(f);
-        FloatVector l = f.fma(c(L7), c(L6));
-        l = l.fma(f, c(L5));
-        l = l.fma(f, c(L4));
-        l = l.fma(f, c(L3));
-        l = l.fma(f, c(L2));
-        l = l.fma(f, c(L1));
-        l = l.fma(f, c(L0));
+        FloatVector l = f.fma(V_L7, V_L6);
+        l = l.fma(f, V_L5);
+        l = l.fma(f, V_L4);
+        l = l.fma(f, V_L3);
+        l = l.fma(f, V_L2);
+        l = l.fma(f, V_L1);
+        l = l.fma(f, V_L0);
         // log = e*ln2_hi + (f + (e*ln2_lo - f^2/2 + f^3*l))
         FloatVector tail = l.mul(f2).mul(f);
-        tail = f2.fma(c(-0.5f), tail);
-        tail = ef.fma(c(LN2_LO), tail);
-        FloatVector y = ef.fma(c(LN2_HI), f.add(tail));
+        tail = f2.fma(V_NEG_HALF, tail);
+        tail = ef.fma(V_LN2_LO, tail);
+        FloatVector y = ef.fma(V_LN2_HI, f.add(tail));
         // specials: x == 0 -> -Inf, x < 0 or NaN -> NaN, +Inf -> +Inf
-        y = y.blend(c(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
-        y = y.blend(c(Float.NaN), x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
+        y = y.blend(V_NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        y = y.blend(V_NAN, x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
         return y.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
     }
 

@@ -225,7 +225,7 @@ class SimdBackendTest {
 
     @Test
     void activationsForwardAndBackward() {
-        for (int n : SIZES) {
+        for (int n : new int[]{0, 1, 7, 16, 17, 31, 257, 4099, 2 * SimdBackend.ELEMENT_GRAIN + 3}) {
             float[] x = rand(n, 7 + n, 4f);
             if (n > 10) {
                 x[0] = 0f;
@@ -240,13 +240,15 @@ class SimdBackendTest {
             for (Activation act : Activation.values()) {
                 Tensor y = B.allocate(n);
                 B.activation(act, t(x, n), y);
-                double[] e = map(x, v -> Oracle.act(act, v));
                 float[] got = B.toArray(y);
                 for (int i = 0; i < n; i++) {
+                    double e = Oracle.act(act, x[i]);
                     // GELU-erf below −1: 0.5·x·(1 + erf) cancels; erf's 6 ulp near −1 become ≤ 3·|x|·2^-24
                     double atol = act == Activation.GELU_ERF && x[i] < -1 ? 3 * Math.abs(x[i]) * 0x1p-24 : 2e-7;
-                    close(act.opName() + " n=" + n + " x=" + x[i], new double[]{e[i]}, new float[]{got[i]}, 8e-7,
-                            atol);
+                    boolean ok = Double.isNaN(e) ? Float.isNaN(got[i]) : Math.abs(got[i] - e) <= atol + 8e-7 * Math.abs(e);
+                    if (!ok) {
+                        fail(act.opName() + " n=" + n + " x=" + x[i] + ": expected " + e + ", got " + got[i]);
+                    }
                 }
                 // in place
                 Tensor inPlace = t(x, n);
@@ -289,7 +291,8 @@ class SimdBackendTest {
 
     /**
      * Softmax's bound: x − max is rounded to float (an absolute error ≤ |x − max|·2^-24 in the exponent, as in any
-     * float softmax), then exp ≤ 2 ulp, the scale ≤ 1 ulp and the final rounding: relative error ≤ (|x − max| + 5)·2^-24.
+     * float softmax), then exp ≤ 2 ulp, the scale ≤ 1 ulp and the final rounding: relative error
+     * ≤ (|x − max| + 5)·2^-24.
      */
     static void softmaxClose(String what, float[] x, int rows, int cols, double[] expected, float[] actual) {
         for (int r = 0; r < rows; r++) {
@@ -569,8 +572,9 @@ class SimdBackendTest {
     @Test
     void dropoutMaskEqualsPhiloxBitForBit() {
         for (int n : SIZES) {
-            for (float p : new float[]{0f, 0.1f, 0.5f, 0.999f, 1f}) {
-                for (long offset : new long[]{0, 1, 3, 1L << 33}) {
+            boolean big = n > 10_000;
+            for (float p : big ? new float[]{0.5f} : new float[]{0f, 0.1f, 0.5f, 0.999f, 1f}) {
+                for (long offset : big ? new long[]{3} : new long[]{0, 1, 3, 1L << 33}) {
                     long seed = 0x1234_5678_9ABCL + n;
                     float[] x = rand(n, 23, 1f);
                     Tensor y = B.allocate(n);
