@@ -129,17 +129,15 @@ class ProfileRunTest {
     }
 
     @Test
-    void commandsPlugIntoTheKilnCliAndTakeItsGlobalBackend() {
+    void kilnRegistersTheCommandsAndProfileTakesTheGlobalBackend() {
         CommandLine kiln = new CommandLine(new io.kiln.cli.KilnCli());
-        ProfileCommand p = new ProfileCommand();
-        kiln.addSubcommand(p);
-        kiln.addSubcommand(new io.kiln.hw.profile.CalibrateCommand());
+        assertTrue(kiln.getSubcommands().containsKey("calibrate"));
         kiln.parseArgs("profile", "--backend", "reference", "--quick");
+        ProfileCommand p = kiln.getSubcommands().get("profile").getCommand();
         assertEquals(List.of("reference"), p.chosenBackends());
-        ProfileCommand q = new ProfileCommand();
         CommandLine kiln2 = new CommandLine(new io.kiln.cli.KilnCli());
-        kiln2.addSubcommand(q);
         kiln2.parseArgs("profile", "--backends", "simd,opencl");
+        ProfileCommand q = kiln2.getSubcommands().get("profile").getCommand();
         assertEquals(List.of("simd", "opencl"), q.chosenBackends());
     }
 }
