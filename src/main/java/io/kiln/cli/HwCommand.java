@@ -6,6 +6,7 @@ import io.kiln.core.Backend;
 import io.kiln.core.Backends;
 import io.kiln.core.KilnException;
 import io.kiln.hw.HostInfo;
+import io.kiln.hw.profile.ProfileMatcher;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class HwCommand implements Callable<Integer> {
     }
 
     /** Everything {@code kiln hw} prints. */
-    record Report(HostInfo host, List<BackendStatus> backends, Selection selected) {
+    record Report(HostInfo host, List<BackendStatus> backends, Selection selected, List<String> profileMatch) {
     }
 
     @Override
@@ -67,7 +68,13 @@ final class HwCommand implements Callable<Integer> {
             }
             selected = new Selection(asked, null, null, e.getMessage());
         }
-        Report report = new Report(host, backends, selected);
+        List<String> profileMatch;
+        try {
+            profileMatch = ProfileMatcher.shipped().describeHost(host, true);
+        } catch (KilnException e) {
+            profileMatch = List.of("no hardware profile: " + e.getMessage());
+        }
+        Report report = new Report(host, backends, selected, profileMatch);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -121,6 +128,8 @@ final class HwCommand implements Callable<Integer> {
 
         StringBuilder sb = new StringBuilder("Host\n");
         rows.forEach((k, val) -> sb.append(String.format("  %-12s %s%n", k, val)));
+        sb.append("Hardware profile (hw-profiles/; the best match and why)\n");
+        r.profileMatch().forEach(line -> sb.append("  ").append(line).append('\n'));
         sb.append("Backends (auto picks the first available, in this order)\n");
         int width = r.backends().stream().mapToInt(b -> b.name().length()).max().orElse(8);
         for (BackendStatus b : r.backends()) {
