@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * per column, then the activation) on the last kc pass, to each tile right after the micro-kernel stored it, while
  * it is in L1.
  *
- * <p>Threads: C is split along its larger dimension into chunks (multiples of nr or mr) that the backend's pool
- * takes dynamically; each chunk runs the loop nest above on its own. Products under
+ * <p>Threads: C is split into chunks (multiples of nr or mr) along n when 2m &lt; n, else along m (the side whose
+ * repeated packing is cheaper), taken dynamically by the backend's pool; each chunk runs the loop nest above on its
+ * own. Products under
  * {@link GemmBlocking#parallelMinFlops()} stay on the caller's thread; products under
  * {@link GemmBlocking#directMaxWork()} skip packing and run a register-blocked loop over the operands in place.
  *
@@ -78,8 +79,10 @@ final class SimdGemm {
             blocked(p, 0, m, 0, n);
             return;
         }
-        // split the larger dimension into chunks taken dynamically by the pool (and the caller)
-        boolean splitN = n >= m;
+        // Split C into chunks taken dynamically by the pool (and the caller). Each chunk packs the whole of the
+        // operand it does not split, so split the side whose redundant packing is cheaper: splitting n repeats the
+        // packing of A (m·k, gathers, ~2x the cost per element of B's contiguous copies), splitting m repeats B's.
+        boolean splitN = 2L * m < n || m < 2 * blk.mr();
         int unit = splitN ? blk.nr() : blk.mr();
         int dim = splitN ? n : m;
         int units = (dim + unit - 1) / unit;
