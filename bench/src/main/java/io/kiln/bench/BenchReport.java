@@ -75,7 +75,7 @@ public final class BenchReport {
                 StringBuilder ratio = new StringBuilder();
                 if (r.method().startsWith("simd") || r.method().equals("softmax") || r.method().equals("relu")
                         || r.method().equals("add") || r.method().equals("adam") || r.method().equals("forward")
-                        || r.method().equals("kilnPolynomial")) {
+                        || r.method().endsWith("Kiln")) {
                     for (Row peer : g) {
                         if (peer != r && isPeerOf(r, peer)) {
                             ratio.append(ratio.isEmpty() ? "" : ", ").append(String.format("%.2f× %s",
@@ -98,7 +98,8 @@ public final class BenchReport {
                     && p.equals("copy1p5N")) || (m.equals("adam") && p.equals("copy3p5N"));
             case "SoftmaxBench" -> p.equals("copy") || p.equals("plainJava");
             case "ActivationBench" -> p.equals("copy");
-            case "TranscendentalBench" -> !p.equals("kilnPolynomial");
+            case "TranscendentalBench" -> p.equals("copy") || (p.startsWith(m.substring(0, m.length() - 4))
+                    && !p.equals(m));
             default -> !p.startsWith("simd");
         };
     }
@@ -116,6 +117,11 @@ public final class BenchReport {
             case "GemmBench", "GemmSmallBench" -> {
                 double n = Double.parseDouble(p.get("n"));
                 return String.format("%.1f GFLOP/s", 2 * n * n * n / us / 1e3);
+            }
+            case "GemmSweepBench" -> {
+                String[] s = p.get("shape").split("x");
+                double flops = 2.0 * Double.parseDouble(s[0]) * Double.parseDouble(s[1]) * Double.parseDouble(s[2]);
+                return String.format("%.1f GFLOP/s", flops / us / 1e3);
             }
             case "MlpGemmBench", "MlpEpilogueBench" -> {
                 String[] l = p.get("layer").split("x");

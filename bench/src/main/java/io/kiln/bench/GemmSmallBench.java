@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class GemmSmallBench {
-    @Param({"16", "24", "32", "48", "64", "128", "256"})
+    @Param({"16", "32", "64", "128", "256"})
     public int n;
 
     private SimdBackend simd;

@@ -32,39 +32,71 @@ final class ReductionKernels {
         }
     }
 
-    /** One value per column j in [c0, c1) over {@code rows} rows. */
+    /** One value per column j in [c0, c1) over {@code rows} rows: full vector strips, then one masked strip. */
     static void columns(Reduction red, float[] x, int rows, int cols, float[] out, int c0, int c1) {
-        if (red == Reduction.MAX) {
-            for (int j = c0; j < c1; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, c1);
-                FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                for (int i = 0; i < rows; i++) {
-                    acc = acc.max(FloatVector.fromArray(S, x, i * cols + j, m));
-                }
-                acc.intoArray(out, j, m);
-            }
-            return;
-        }
         double[] total = new double[L];
         float[] part = new float[L];
-        for (int j = c0; j < c1; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, c1);
-            java.util.Arrays.fill(total, 0);
-            for (int i0 = 0; i0 < rows; i0 += STRIP) {
-                int i1 = Math.min(rows, i0 + STRIP);
-                FloatVector acc = FloatVector.zero(S);
-                for (int i = i0; i < i1; i++) {
-                    acc = acc.add(FloatVector.fromArray(S, x, i * cols + j, m));
-                }
-                acc.intoArray(part, 0);
-                for (int l = 0; l < L; l++) {
-                    total[l] += part[l];
-                }
+        int full = c0 + (c1 - c0) / L * L;
+        for (int j = c0; j < full; j += L) {
+            columnStrip(red, x, rows, cols, out, j, total, part);
+        }
+        if (full < c1) {
+            columnStripMasked(red, x, rows, cols, out, full, c1, total, part);
+        }
+    }
+
+    private static void columnStrip(Reduction red, float[] x, int rows, int cols, float[] out, int j, double[] total,
+                                    float[] part) {
+        if (red == Reduction.MAX) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < rows; i++) {
+                acc = acc.max(FloatVector.fromArray(S, x, i * cols + j));
             }
-            int w = Math.min(L, c1 - j);
-            for (int l = 0; l < w; l++) {
-                out[j + l] = (float) (red == Reduction.MEAN ? total[l] / rows : total[l]);
+            acc.intoArray(out, j);
+            return;
+        }
+        java.util.Arrays.fill(total, 0);
+        for (int i0 = 0; i0 < rows; i0 += STRIP) {
+            int i1 = Math.min(rows, i0 + STRIP);
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = i0; i < i1; i++) {
+                acc = acc.add(FloatVector.fromArray(S, x, i * cols + j));
             }
+            acc.intoArray(part, 0);
+            for (int l = 0; l < L; l++) {
+                total[l] += part[l];
+            }
+        }
+        for (int l = 0; l < L; l++) {
+            out[j + l] = (float) (red == Reduction.MEAN ? total[l] / rows : total[l]);
+        }
+    }
+
+    private static void columnStripMasked(Reduction red, float[] x, int rows, int cols, float[] out, int j, int c1,
+                                          double[] total, float[] part) {
+        VectorMask<Float> m = S.indexInRange(j, c1);
+        if (red == Reduction.MAX) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < rows; i++) {
+                acc = acc.max(FloatVector.fromArray(S, x, i * cols + j, m));
+            }
+            acc.intoArray(out, j, m);
+            return;
+        }
+        java.util.Arrays.fill(total, 0);
+        for (int i0 = 0; i0 < rows; i0 += STRIP) {
+            int i1 = Math.min(rows, i0 + STRIP);
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = i0; i < i1; i++) {
+                acc = acc.add(FloatVector.fromArray(S, x, i * cols + j, m));
+            }
+            acc.intoArray(part, 0);
+            for (int l = 0; l < L; l++) {
+                total[l] += part[l];
+            }
+        }
+        for (int l = 0; l < c1 - j; l++) {
+            out[j + l] = (float) (red == Reduction.MEAN ? total[l] / rows : total[l]);
         }
     }
 
@@ -83,11 +115,15 @@ final class ReductionKernels {
                 FloatVector mv = FloatVector.broadcast(S, max);
                 int i = 0;
                 idx = -1;
-                for (; i < cols && idx < 0; i += L) {
-                    VectorMask<Float> in = S.indexInRange(i, cols);
-                    VectorMask<Float> eq = FloatVector.fromArray(S, x, off + i, in).compare(VectorOperators.EQ, mv, in);
+                for (int up = S.loopBound(cols); i < up && idx < 0; i += L) {
+                    VectorMask<Float> eq = FloatVector.fromArray(S, x, off + i).compare(VectorOperators.EQ, mv);
                     if (eq.anyTrue()) {
                         idx = i + eq.firstTrue();
+                    }
+                }
+                for (; i < cols && idx < 0; i++) {
+                    if (x[off + i] == max) {
+                        idx = i;
                     }
                 }
             }

@@ -11,15 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loop nest per thread (BLIS's five loops): jc over n by {@code nc}; pc over k by {@code kc}: pack the
  * {@code kc × nc} panel of op(B) into {@code nr}-wide micro-panels; ic over m by {@code mc}: pack the
  * {@code mc × kc} block of op(A) into {@code mr}-tall micro-panels; jr by {@code nr}, ir by {@code mr}: one
- * micro-kernel call ({@link GemmMicroKernels}). Transposes are absorbed by the packing. Edges are zero-padded in
- * the packed panels, so the micro-kernel always runs full; a partial tile is computed into a per-thread scratch tile
+ * micro-kernel call ({@link GemmMicroKernels}). Transposes are absorbed by the packing (vector gathers for the
+ * strided side). Edges are padded in the packed panels, so the micro-kernel always runs full; a partial tile is computed into a per-thread scratch tile
  * and copied out with masked vector stores (no scalar edge loop). Packing buffers are per thread and reused
  * ({@link Scratch}). beta is applied on the first kc pass only ({@code beta == 0} never reads C); the epilogue (bias
  * per column, then the activation) on the last kc pass, to each tile right after the micro-kernel stored it, while
  * it is in L1.
  *
- * <p>Threads: C is split along its larger dimension into chunks (multiples of nr or mr) that the backend's pool
- * takes dynamically; each chunk runs the loop nest above on its own. Products under
+ * <p>Threads: C is split into chunks (multiples of nr or mr) along n when 2m &lt; n, else along m (the side whose
+ * repeated packing is cheaper), taken dynamically by the backend's pool; each chunk runs the loop nest above on its
+ * own. Products under
  * {@link GemmBlocking#parallelMinFlops()} stay on the caller's thread; products under
  * {@link GemmBlocking#directMaxWork()} skip packing and run a register-blocked loop over the operands in place.
  *
@@ -78,8 +79,10 @@ final class SimdGemm {
             blocked(p, 0, m, 0, n);
             return;
         }
-        // split the larger dimension into chunks taken dynamically by the pool (and the caller)
-        boolean splitN = n >= m;
+        // Split C into chunks taken dynamically by the pool (and the caller). Each chunk packs the whole of the
+        // operand it does not split, so split the side whose redundant packing is cheaper: splitting n repeats the
+        // packing of A (m·k, gathers, ~2x the cost per element of B's contiguous copies), splitting m repeats B's.
+        boolean splitN = 2L * m < n || m < 2 * blk.mr();
         int unit = splitN ? blk.nr() : blk.mr();
         int dim = splitN ? n : m;
         int units = (dim + unit - 1) / unit;
@@ -137,7 +140,7 @@ final class SimdGemm {
         final int ncMax = Math.min(blk.nc(), roundUp(j1 - j0, nr));
         final int mcMax = Math.min(blk.mc(), roundUp(i1 - i0, mr));
         float[] bp = Scratch.floats(SLOT_B, kcMax * ncMax);
-        float[] ap = Scratch.floats(SLOT_A, kcMax * mcMax);
+        float[] ap = Scratch.floats(SLOT_A, kcMax * mcMax + L); // + L: packA stores whole vectors
         float[] tile = Scratch.floats(SLOT_TILE, mr * nr);
         float[] c = p.c();
         boolean hasEpilogue = p.bias() != null || p.act() != Activation.IDENTITY;
@@ -200,7 +203,7 @@ final class SimdGemm {
 
     /**
      * Packs op(B)[pc..pc+kc) × [jc..jc+nc) into nr-wide micro-panels: panel q holds, for each p, the nr values
-     * op(B)[pc+p][jc+q·nr .. +nr), zero past n.
+     * op(B)[pc+p][jc+q·nr .. +nr); columns past n hold zeros or other finite values (never stored).
      */
     private void packB(Problem p, int pc, int kc, int jc, int nc, float[] bp) {
         int nr = blk.nr();
@@ -211,13 +214,21 @@ final class SimdGemm {
             int w = Math.min(nr, nc - jr);
             int base = jr * kc;
             if (!p.transB()) {
-                // B is k × n: each packed row is a contiguous run of B
-                for (int q = 0; q < kc; q++) {
-                    int src = p.bOff() + (pc + q) * n + jc + jr;
-                    int dst = base + q * nr;
-                    for (int j = 0; j < nr; j += L) {
-                        VectorMask<Float> m = S.indexInRange(j, w);
-                        FloatVector.fromArray(S, b, src + j, m).intoArray(bp, dst + j);
+                // B is k × n: each packed row is a contiguous run of B. Full vectors for a full panel (a mask built
+                // per load costs ~6x here); the edge panel is copied and zero-padded.
+                if (w == nr) {
+                    for (int q = 0; q < kc; q++) {
+                        int src = p.bOff() + (pc + q) * n + jc + jr;
+                        int dst = base + q * nr;
+                        for (int j = 0; j < nr; j += L) {
+                            FloatVector.fromArray(S, b, src + j).intoArray(bp, dst + j);
+                        }
+                    }
+                } else {
+                    for (int q = 0; q < kc; q++) {
+                        int dst = base + q * nr;
+                        System.arraycopy(b, p.bOff() + (pc + q) * n + jc + jr, bp, dst, w);
+                        java.util.Arrays.fill(bp, dst + w, dst + nr, 0f);
                     }
                 }
             } else {
@@ -231,17 +242,11 @@ final class SimdGemm {
                         }
                         continue;
                     }
+                    // lanes past the last column gather row 0 again: those columns of C are never stored
                     int src = p.bOff() + (jc + jr + j) * k + pc;
                     int[] rowStarts = gatherIndex(k, cols);
-                    if (cols == L) {
-                        for (int q = 0; q < kc; q++) {
-                            FloatVector.fromArray(S, b, src + q, rowStarts, 0).intoArray(bp, base + q * nr + j);
-                        }
-                    } else {
-                        VectorMask<Float> m = S.indexInRange(0, cols);
-                        for (int q = 0; q < kc; q++) {
-                            FloatVector.fromArray(S, b, src + q, rowStarts, 0, m).intoArray(bp, base + q * nr + j);
-                        }
+                    for (int q = 0; q < kc; q++) {
+                        FloatVector.fromArray(S, b, src + q, rowStarts, 0).intoArray(bp, base + q * nr + j);
                     }
                 }
             }
@@ -269,7 +274,7 @@ final class SimdGemm {
 
     /**
      * Packs op(A)[ic..ic+mc) × [pc..pc+kc) into mr-tall micro-panels: panel r holds, for each p, the mr values
-     * op(A)[ic+r·mr .. +mr][pc+p], zero past m.
+     * op(A)[ic+r·mr .. +mr][pc+p]; rows past m hold arbitrary finite values (their rows of C are never stored).
      */
     private void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap) {
         int mr = blk.mr();
@@ -279,33 +284,47 @@ final class SimdGemm {
         for (int ir = 0; ir < mc; ir += mr) {
             int h = Math.min(mr, mc - ir);
             int base = ir * kc;
-            if (!p.transA()) {
-                // A is m × k: row i of op(A) is contiguous in p; one (masked) gather per p collects the h values
-                // A[(i0 + r)·k + p], then a masked store writes them to the mr-long packed column
-                int src = p.aOff() + (ic + ir) * k + pc;
-                if (h <= L && mr <= L) {
+            if (mr <= L) {
+                // One whole vector per p, stored at base + q·mr: its lanes past mr spill into the slot of q + 1,
+                // which the next store overwrites (the last one lands in the next panel, packed after it, or in the
+                // buffer's slack). Lanes of rows past h (edge panels) hold values of row 0 or zeros: the
+                // micro-kernel computes rows of C that are never stored, so they need not be zero.
+                if (!p.transA()) {
+                    // A is m × k: gather A[(i0 + r)·k + p] for the rows r of the panel
+                    int src = p.aOff() + (ic + ir) * k + pc;
                     int[] rowStarts = gatherIndex(k, h);
-                    VectorMask<Float> load = S.indexInRange(0, h);
-                    VectorMask<Float> store = S.indexInRange(0, mr);
                     for (int q = 0; q < kc; q++) {
-                        FloatVector.fromArray(S, a, src + q, rowStarts, 0, load).intoArray(ap, base + q * mr, store);
+                        FloatVector.fromArray(S, a, src + q, rowStarts, 0).intoArray(ap, base + q * mr);
                     }
-                    continue; // the masked gather already wrote zeros for rows h..mr
+                } else {
+                    // A is k × m: the values for one p are contiguous
+                    int src = p.aOff() + pc * m + ic + ir;
+                    int q = 0;
+                    int room = a.length - L - src; // whole-vector loads must stay inside a
+                    int safe = room < 0 ? 0 : Math.min(kc, room / m + 1);
+                    for (; q < safe; q++) {
+                        FloatVector.fromArray(S, a, src + q * m).intoArray(ap, base + q * mr);
+                    }
+                    VectorMask<Float> load = S.indexInRange(0, h);
+                    for (; q < kc; q++) {
+                        FloatVector.fromArray(S, a, src + q * m, load).intoArray(ap, base + q * mr);
+                    }
                 }
+                continue;
+            }
+            if (!p.transA()) {
                 for (int r = 0; r < h; r++) {
-                    int dst = base + r;
+                    int src = p.aOff() + (ic + ir + r) * k + pc;
                     for (int q = 0; q < kc; q++) {
-                        ap[dst + q * mr] = a[src + r * k + q];
+                        ap[base + r + q * mr] = a[src + q];
                     }
                 }
             } else {
-                // A is k × m: for each p, the mr values are contiguous
                 for (int q = 0; q < kc; q++) {
-                    int from = p.aOff() + (pc + q) * m + ic + ir;
-                    System.arraycopy(a, from, ap, base + q * mr, h);
+                    System.arraycopy(a, p.aOff() + (pc + q) * m + ic + ir, ap, base + q * mr, h);
                 }
             }
-            if (h < mr) {
+            if (h < mr) { // scalar path (mr > L): zero the missing rows
                 for (int q = 0; q < kc; q++) {
                     for (int r = h; r < mr; r++) {
                         ap[base + q * mr + r] = 0f;
@@ -337,37 +356,72 @@ final class SimdGemm {
         private static void rowsTimesB(Problem p) {
             int m = p.m();
             int n = p.n();
+            float[] c = p.c();
+            int full = n / (2 * L) * (2 * L);
+            for (int i = 0; i < m; i++) {
+                int co = p.cOff() + i * n;
+                for (int j = 0; j < full; j += 2 * L) {
+                    twoVectors(p, i, j);
+                }
+                for (int j = full; j < n; j += L) {
+                    maskedVector(p, i, j);
+                }
+                epilogueRow(p, c, co, 0, n);
+            }
+        }
+
+        /** C[i][j..j+2L) from full vectors: no masks in the k loop. */
+        private static void twoVectors(Problem p, int i, int j) {
+            int m = p.m();
+            int n = p.n();
             int k = p.k();
             float[] a = p.a();
             float[] b = p.b();
             float[] c = p.c();
-            FloatVector av = FloatVector.broadcast(S, p.alpha());
-            FloatVector bv = FloatVector.broadcast(S, p.beta());
-            for (int i = 0; i < m; i++) {
-                int co = p.cOff() + i * n;
-                for (int j = 0; j < n; j += 2 * L) {
-                    VectorMask<Float> m0 = S.indexInRange(j, n);
-                    VectorMask<Float> m1 = S.indexInRange(j + L, n);
-                    FloatVector acc0 = FloatVector.zero(S);
-                    FloatVector acc1 = FloatVector.zero(S);
-                    for (int q = 0; q < k; q++) {
-                        float aiq = p.transA() ? a[p.aOff() + q * m + i] : a[p.aOff() + i * k + q];
-                        FloatVector x = FloatVector.broadcast(S, aiq);
-                        int bo = p.bOff() + q * n + j;
-                        acc0 = FloatVector.fromArray(S, b, bo, m0).fma(x, acc0);
-                        acc1 = FloatVector.fromArray(S, b, bo + L, m1).fma(x, acc1);
-                    }
-                    acc0 = acc0.mul(av);
-                    acc1 = acc1.mul(av);
-                    if (p.beta() != 0f) {
-                        acc0 = FloatVector.fromArray(S, c, co + j, m0).fma(bv, acc0);
-                        acc1 = FloatVector.fromArray(S, c, co + j + L, m1).fma(bv, acc1);
-                    }
-                    acc0.intoArray(c, co + j, m0);
-                    acc1.intoArray(c, co + j + L, m1);
-                }
-                epilogueRow(p, c, co, 0, n);
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            int aBase = p.transA() ? p.aOff() + i : p.aOff() + i * k;
+            int aStep = p.transA() ? m : 1;
+            for (int q = 0; q < k; q++) {
+                FloatVector x = FloatVector.broadcast(S, a[aBase + q * aStep]);
+                int bo = p.bOff() + q * n + j;
+                acc0 = FloatVector.fromArray(S, b, bo).fma(x, acc0);
+                acc1 = FloatVector.fromArray(S, b, bo + L).fma(x, acc1);
             }
+            int co = p.cOff() + i * n + j;
+            FloatVector av = FloatVector.broadcast(S, p.alpha());
+            if (p.beta() != 0f) {
+                FloatVector bv = FloatVector.broadcast(S, p.beta());
+                acc0.fma(av, FloatVector.fromArray(S, c, co).mul(bv)).intoArray(c, co);
+                acc1.fma(av, FloatVector.fromArray(S, c, co + L).mul(bv)).intoArray(c, co + L);
+            } else {
+                acc0.mul(av).intoArray(c, co);
+                acc1.mul(av).intoArray(c, co + L);
+            }
+        }
+
+        /** The column tail: one vector with a mask built once, outside the k loop. */
+        private static void maskedVector(Problem p, int i, int j) {
+            int m = p.m();
+            int n = p.n();
+            int k = p.k();
+            float[] a = p.a();
+            float[] b = p.b();
+            float[] c = p.c();
+            VectorMask<Float> mask = S.indexInRange(j, n);
+            FloatVector acc = FloatVector.zero(S);
+            int aBase = p.transA() ? p.aOff() + i : p.aOff() + i * k;
+            int aStep = p.transA() ? m : 1;
+            for (int q = 0; q < k; q++) {
+                FloatVector x = FloatVector.broadcast(S, a[aBase + q * aStep]);
+                acc = FloatVector.fromArray(S, b, p.bOff() + q * n + j, mask).fma(x, acc);
+            }
+            int co = p.cOff() + i * n + j;
+            acc = acc.mul(p.alpha());
+            if (p.beta() != 0f) {
+                acc = FloatVector.fromArray(S, c, co, mask).mul(p.beta()).add(acc);
+            }
+            acc.intoArray(c, co, mask);
         }
 
         /** NT: C[i][j] = Σ_p A[i][p]·B[j][p], both rows contiguous. */
