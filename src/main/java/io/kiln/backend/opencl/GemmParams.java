@@ -91,8 +91,9 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
     }
 
     /**
-     * Candidates the tuner sweeps on a device: register tiles and vector widths around the default for CPUs;
-     * tile, register-tile, K-step, vector-width and local-memory combinations for GPUs. Only those that fit.
+     * Candidates the tuner sweeps on a device, the likeliest first (the tuner may stop on a time budget): register
+     * tiles and N/K blocks around the default for CPUs; tile, register-tile, K-step, vector-width and local-memory
+     * combinations for GPUs. Only those that fit the device.
      */
     public static List<GemmParams> candidates(OpenClDeviceInfo info) {
         List<GemmParams> out = new ArrayList<>();
@@ -116,12 +117,12 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
                 out.add(new GemmParams(12, 4 * (vw / 2), 8, 12, 4 * (vw / 2), vw / 2, false, 256, 512));
             }
         } else {
-            int[] tileSizes = {32, 64, 128};
-            int[][] threads = {{2, 2}, {4, 4}, {8, 4}, {4, 8}, {8, 8}};
+            int[] tileSizes = {64, 128, 32};
+            int[][] threads = {{4, 4}, {8, 4}, {4, 8}, {8, 8}, {2, 2}};
             for (int tile : tileSizes) {
                 for (int[] th : threads) {
-                    for (int tk : new int[]{8, 16, 32}) {
-                        for (int vw : new int[]{1, 2, 4}) {
+                    for (int tk : new int[]{16, 8}) {
+                        for (int vw : new int[]{4, 2}) {
                             for (boolean local : new boolean[]{true, false}) {
                                 if (th[1] % vw != 0) {
                                     continue;
