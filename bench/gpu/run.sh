@@ -104,7 +104,7 @@ timeout --kill-after=10s 220s "$java" "${jvm_flags[@]}" -cp "$cp" org.openjdk.jm
 jmh_rc=$?
 grep -oE '# (OpenCL|Tuned) .*' "$results/jmh.txt" | sort -u | sed 's/^/    /'
 if [[ -s "$results/gemm.json" ]]; then
-    "$java" -cp "$cp" io.kiln.bench.opencl.JmhGemmSummary "$results/gemm.json" | while read -r line; do
+    "$java" -cp "$cp" io.kiln.bench.opencl.JmhSummary "$results/gemm.json" | while read -r line; do
         found "$line"
     done
 fi
