@@ -60,13 +60,30 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
     /** Defaults for GPUs: 64 x 64 tiles, 16 x 16 work-items of 4 x 4, K step 16, float4, through local memory. */
     public static final GemmParams GPU_DEFAULT = new GemmParams(64, 64, 16, 4, 4, 4, true, 0, 0);
 
-    /** The defaults for a device: CPU_DEFAULT for CPUs (vector width from the device's preference), else GPU. */
+    /**
+     * Defaults for large GPUs (40+ compute units): 128 x 128 tiles, 16 x 16 work-items of 8 x 8, K step 16, float4,
+     * through local memory (16 KiB per work-group): the shape CLBlast's tuner settles on for big NVIDIA parts.
+     * Untuned starting values; {@link GemmTuner} measures the alternatives on the device.
+     */
+    public static final GemmParams LARGE_GPU_DEFAULT = new GemmParams(128, 128, 16, 8, 8, 4, true, 0, 0);
+
+    /**
+     * The defaults for a device: for CPUs, {@link #CPU_DEFAULT}'s shape at the device's preferred vector width; for
+     * GPUs with 40 or more compute units, {@link #LARGE_GPU_DEFAULT}; else {@link #GPU_DEFAULT} (or, on a device too
+     * small for it, a 32 x 32 tile of 2 x 2 work-items).
+     */
     public static GemmParams defaultFor(OpenClDeviceInfo info) {
         if (info.isCpu()) {
             int vw = Integer.highestOneBit(Math.max(4, Math.min(16, info.preferredFloatVector())));
             return new GemmParams(12, 2 * vw, 8, 12, 2 * vw, vw, false, 256, 16 * 2 * vw);
         }
-        return GPU_DEFAULT;
+        if (info.computeUnits() >= 40 && LARGE_GPU_DEFAULT.fits(info)) {
+            return LARGE_GPU_DEFAULT;
+        }
+        if (GPU_DEFAULT.fits(info)) {
+            return GPU_DEFAULT;
+        }
+        return new GemmParams(32, 32, 8, 2, 2, 2, true, 0, 0);
     }
 
     /** Work-items per work-group. */
