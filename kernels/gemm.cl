@@ -99,25 +99,40 @@ __kernel void gemm_pack(__global const float* src, __global float* dst, const in
     __global float* d = dst + (size_t) b * (Qp / tile) * Kp * tile;
     const int blk0 = q0 / tile;
     const int qq0 = q0 - blk0 * tile;
+    const bool interior = q0 + PACK_BLOCK <= extent && p0 + PACK_BLOCK <= k && qe - q0 == PACK_BLOCK
+                          && pe - p0 == PACK_BLOCK;
     if (sp == 1) {
-        /* Source contiguous along p (A as stored, or B transposed): walk p innermost. */
+        /* Source contiguous along p (A as stored, or B transposed): read rows of 16 along p, scatter by tile. */
         int blk = blk0;
         int qq = qq0;
         for (int q = q0; q < qe; q++) {
             __global float* dq = d + (size_t) blk * Kp * tile + qq;
             __global const float* sqp = s + (size_t) q * sq;
-            for (int p = p0; p < pe; p++) dq[(size_t) p * tile] = (q < extent && p < k) ? sqp[p] : 0.0f;
+            if (interior) {
+                float row[PACK_BLOCK];
+                vstore16(vload16(0, sqp + p0), 0, row);
+#pragma unroll
+                for (int l = 0; l < PACK_BLOCK; l++) dq[(size_t) (p0 + l) * tile] = row[l];
+            } else {
+                for (int p = p0; p < pe; p++) dq[(size_t) p * tile] = (q < extent && p < k) ? sqp[p] : 0.0f;
+            }
             if (++qq == tile) {
                 qq = 0;
                 blk++;
             }
         }
     } else {
-        /* Source contiguous along q (A transposed, or B as stored): walk q innermost. */
+        /* Source contiguous along q (A transposed, or B as stored): copy runs of 16 along q, whole vectors when the
+         * run stays inside one panel. */
+        const bool one_panel = qq0 + PACK_BLOCK <= tile;
         for (int p = p0; p < pe; p++) {
+            __global const float* sp_row = s + (size_t) p * sp;
+            if (interior && one_panel && sq == 1) {
+                vstore16(vload16(0, sp_row + q0), 0, d + ((size_t) blk0 * Kp + p) * tile + qq0);
+                continue;
+            }
             int blk = blk0;
             int qq = qq0;
-            __global const float* sp_row = s + (size_t) p * sp;
             for (int q = q0; q < qe; q++) {
                 d[((size_t) blk * Kp + p) * tile + qq] = (q < extent && p < k) ? sp_row[(size_t) q * sq] : 0.0f;
                 if (++qq == tile) {

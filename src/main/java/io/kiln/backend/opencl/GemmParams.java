@@ -60,13 +60,30 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
     /** Defaults for GPUs: 64 x 64 tiles, 16 x 16 work-items of 4 x 4, K step 16, float4, through local memory. */
     public static final GemmParams GPU_DEFAULT = new GemmParams(64, 64, 16, 4, 4, 4, true, 0, 0);
 
-    /** The defaults for a device: CPU_DEFAULT for CPUs (vector width from the device's preference), else GPU. */
+    /**
+     * Defaults for large GPUs (40+ compute units): 128 x 128 tiles, 16 x 16 work-items of 8 x 8, K step 16, float4,
+     * through local memory (16 KiB per work-group): the shape CLBlast's tuner settles on for big NVIDIA parts.
+     * Untuned starting values; {@link GemmTuner} measures the alternatives on the device.
+     */
+    public static final GemmParams LARGE_GPU_DEFAULT = new GemmParams(128, 128, 16, 8, 8, 4, true, 0, 0);
+
+    /**
+     * The defaults for a device: for CPUs, {@link #CPU_DEFAULT}'s shape at the device's preferred vector width; for
+     * GPUs with 40 or more compute units, {@link #LARGE_GPU_DEFAULT}; else {@link #GPU_DEFAULT} (or, on a device too
+     * small for it, a 32 x 32 tile of 2 x 2 work-items).
+     */
     public static GemmParams defaultFor(OpenClDeviceInfo info) {
         if (info.isCpu()) {
             int vw = Integer.highestOneBit(Math.max(4, Math.min(16, info.preferredFloatVector())));
             return new GemmParams(12, 2 * vw, 8, 12, 2 * vw, vw, false, 256, 16 * 2 * vw);
         }
-        return GPU_DEFAULT;
+        if (info.computeUnits() >= 40 && LARGE_GPU_DEFAULT.fits(info)) {
+            return LARGE_GPU_DEFAULT;
+        }
+        if (GPU_DEFAULT.fits(info)) {
+            return GPU_DEFAULT;
+        }
+        return new GemmParams(32, 32, 8, 2, 2, 2, true, 0, 0);
     }
 
     /** Work-items per work-group. */
@@ -91,8 +108,9 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
     }
 
     /**
-     * Candidates the tuner sweeps on a device: register tiles and vector widths around the default for CPUs;
-     * tile, register-tile, K-step, vector-width and local-memory combinations for GPUs. Only those that fit.
+     * Candidates the tuner sweeps on a device, the likeliest first (the tuner may stop on a time budget): register
+     * tiles and N/K blocks around the default for CPUs; tile, register-tile, K-step, vector-width and local-memory
+     * combinations for GPUs. Only those that fit the device.
      */
     public static List<GemmParams> candidates(OpenClDeviceInfo info) {
         List<GemmParams> out = new ArrayList<>();
@@ -116,12 +134,12 @@ public record GemmParams(int tileM, int tileN, int tileK, int threadM, int threa
                 out.add(new GemmParams(12, 4 * (vw / 2), 8, 12, 4 * (vw / 2), vw / 2, false, 256, 512));
             }
         } else {
-            int[] tileSizes = {32, 64, 128};
-            int[][] threads = {{2, 2}, {4, 4}, {8, 4}, {4, 8}, {8, 8}};
+            int[] tileSizes = {64, 128, 32};
+            int[][] threads = {{4, 4}, {8, 4}, {4, 8}, {8, 8}, {2, 2}};
             for (int tile : tileSizes) {
                 for (int[] th : threads) {
-                    for (int tk : new int[]{8, 16, 32}) {
-                        for (int vw : new int[]{1, 2, 4}) {
+                    for (int tk : new int[]{16, 8}) {
+                        for (int vw : new int[]{4, 2}) {
                             for (boolean local : new boolean[]{true, false}) {
                                 if (th[1] % vw != 0) {
                                     continue;

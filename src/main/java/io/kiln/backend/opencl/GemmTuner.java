@@ -3,6 +3,7 @@ package io.kiln.backend.opencl;
 import io.kiln.core.KilnException;
 import io.kiln.core.Tensor;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -27,8 +28,17 @@ public final class GemmTuner {
         }
     }
 
-    /** The sweep: the fastest candidate, every result (fastest first), and the candidates that failed. */
-    public record Report(int m, int n, int k, GemmParams best, List<Result> results, List<String> failures) {
+    /**
+     * The sweep: the fastest candidate, every result (fastest first), the candidates that failed, and how many
+     * candidates were left untried when the time budget ran out.
+     */
+    public record Report(int m, int n, int k, GemmParams best, List<Result> results, List<String> failures,
+                         int untried) {
+        /** One line: the best candidate and how the sweep went. */
+        public String summary() {
+            return String.format(Locale.ROOT, "%dx%dx%d: best %s; %d measured, %d failed, %d untried (time "
+                    + "budget)", m, n, k, results.get(0), results.size(), failures.size(), untried);
+        }
     }
 
     private GemmTuner() {
@@ -36,11 +46,21 @@ public final class GemmTuner {
 
     /** Tunes for square {@code size} GEMMs over {@link GemmParams#candidates} for the backend's device, 5 reps. */
     public static Report tune(OpenClBackend backend, int size) {
-        return tune(backend, size, size, size, GemmParams.candidates(backend.device()), 5);
+        return tune(backend, size, size, size, GemmParams.candidates(backend.device()), 5, Duration.ofDays(1));
     }
 
-    /** Tunes an m x n x k GEMM (no transposes) over {@code candidates}. */
+    /** Tunes an m x n x k GEMM (no transposes) over {@code candidates}, without a time limit. */
     public static Report tune(OpenClBackend backend, int m, int n, int k, List<GemmParams> candidates, int reps) {
+        return tune(backend, m, n, k, candidates, reps, Duration.ofDays(1));
+    }
+
+    /**
+     * Tunes an m x n x k GEMM over {@code candidates} in the given order, stopping (between candidates) once
+     * {@code budget} has passed; the first candidate is always measured.
+     */
+    public static Report tune(OpenClBackend backend, int m, int n, int k, List<GemmParams> candidates, int reps,
+                              Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
         if (candidates.isEmpty()) {
             throw new io.kiln.core.InvalidArgumentException("GemmTuner: no candidates");
         }
@@ -56,12 +76,17 @@ public final class GemmTuner {
         double[] absSum = absRowColSums(a, b, m, n, k);
         List<Result> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        int tried = 0;
         boolean wasProfiling = backend.isProfiling();
         float[] expected = null;
         try (Tensor ta = backend.fromArray(a, m, k); Tensor tb = backend.fromArray(b, k, n);
              Tensor tc = backend.allocate(m, n)) {
             backend.setProfiling(true);
             for (GemmParams p : candidates) {
+                if (!results.isEmpty() && System.nanoTime() > deadline) {
+                    break;
+                }
+                tried++;
                 try {
                     backend.drainTimings();
                     backend.gemm(p, false, false, 1, m, n, k, 1f, ta, tb, 0f, tc, null, 0, true);
@@ -98,7 +123,8 @@ public final class GemmTuner {
                     + failures);
         }
         results.sort(Comparator.comparingLong(Result::medianNanos));
-        return new Report(m, n, k, results.get(0).params(), List.copyOf(results), List.copyOf(failures));
+        return new Report(m, n, k, results.get(0).params(), List.copyOf(results), List.copyOf(failures),
+                candidates.size() - tried);
     }
 
     /** Σ|a·b| bound per (i, j) approximated by (Σ_p |a_ip|·max_p|b_pj|): cheap, and an upper bound. */

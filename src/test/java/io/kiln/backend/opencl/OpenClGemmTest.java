@@ -36,7 +36,8 @@ class OpenClGemmTest {
                 GemmParams.GPU_DEFAULT,
                 new GemmParams(16, 8, 4, 2, 4, 2, true, 8, 16),
                 new GemmParams(8, 8, 3, 4, 4, 1, false, 6, 24),
-                new GemmParams(16, 16, 8, 8, 8, 4, false, 0, 0));
+                new GemmParams(16, 16, 8, 8, 8, 4, false, 0, 0),
+                GemmParams.LARGE_GPU_DEFAULT);
     }
 
     private static final int[][] SIZES = {{1, 1, 1}, {2, 3, 5}, {7, 11, 13}, {13, 1, 17}, {1, 19, 23},
