@@ -33,8 +33,18 @@ final class Compiler {
         List<PassDump> dumps = new ArrayList<>();
         Graph g = graph;
         boolean fusedSingles = false;
+        FusedKernelSupport.Evaluator evaluator = FusedKernelSupport.resolve(backend, options.fusedKernels());
+        boolean canFuse = evaluator != FusedKernelSupport.Evaluator.NONE;
         for (Pass p : pipeline()) {
             if (!options.enabled(p.name())) {
+                continue;
+            }
+            if (!canFuse && p.name().equals(ElementwiseFusion.NAME)) {
+                if (options.dumpPasses()) {
+                    String why = "# skipped: backend " + backend.name() + " has no fused elementwise kernel for memory '"
+                            + backend.memory() + "'\n";
+                    dumps.add(new PassDump(p.name(), g.toText(), why + g.toText(), g.toDot(), g.toDot()));
+                }
                 continue;
             }
             Graph before = g;
@@ -44,13 +54,13 @@ final class Compiler {
                 dumps.add(new PassDump(p.name(), before.toText(), g.toText(), before.toDot(), g.toDot()));
             }
         }
-        if (options.singleOpsAsFused() && !fusedSingles) {
+        if (options.singleOpsAsFused() && !fusedSingles && canFuse) {
             Graph before = g;
             g = ElementwiseFusion.wrapSingles(g);
             if (options.dumpPasses()) {
                 dumps.add(new PassDump("wrap_single_ops", before.toText(), g.toText(), before.toDot(), g.toDot()));
             }
         }
-        return new Executable(backend, graph, g, options, dumps, System.nanoTime() - t0);
+        return new Executable(backend, graph, g, options, evaluator, dumps, System.nanoTime() - t0);
     }
 }
