@@ -17,23 +17,12 @@ final class Compiler {
                 new DeadCodeElimination());
     }
 
-    static Executable compile(Graph graph, Backend backend, CompileOptions options) {
-        if (backend == null) {
-            throw new InvalidArgumentException("compile: backend is null");
-        }
-        if (options == null) {
-            throw new InvalidArgumentException("compile: options is null");
-        }
-        if (graph.outputs.isEmpty() && graph.effects.isEmpty()) {
-            throw new InvalidArgumentException("compile: graph '" + graph.name()
-                    + "' has no outputs and no updates; declare one with Graph.output(name, node)");
-        }
-        long t0 = System.nanoTime();
+    /** Runs the enabled passes; records dumps into {@code dumps} when the options ask for them. */
+    static Graph optimize(Graph graph, Backend backend, CompileOptions options, FusedKernelSupport.Evaluator evaluator,
+                          List<PassDump> dumps) {
         PassContext ctx = new PassContext(backend, options);
-        List<PassDump> dumps = new ArrayList<>();
         Graph g = graph;
         boolean fusedSingles = false;
-        FusedKernelSupport.Evaluator evaluator = FusedKernelSupport.resolve(backend, options.fusedKernels());
         boolean canFuse = evaluator != FusedKernelSupport.Evaluator.NONE;
         for (Pass p : pipeline()) {
             if (!options.enabled(p.name())) {
@@ -61,6 +50,24 @@ final class Compiler {
                 dumps.add(new PassDump("wrap_single_ops", before.toText(), g.toText(), before.toDot(), g.toDot()));
             }
         }
+        return g;
+    }
+
+    static Executable compile(Graph graph, Backend backend, CompileOptions options) {
+        if (backend == null) {
+            throw new InvalidArgumentException("compile: backend is null");
+        }
+        if (options == null) {
+            throw new InvalidArgumentException("compile: options is null");
+        }
+        if (graph.outputs.isEmpty() && graph.effects.isEmpty()) {
+            throw new InvalidArgumentException("compile: graph '" + graph.name()
+                    + "' has no outputs and no updates; declare one with Graph.output(name, node)");
+        }
+        long t0 = System.nanoTime();
+        List<PassDump> dumps = new ArrayList<>();
+        FusedKernelSupport.Evaluator evaluator = FusedKernelSupport.resolve(backend, options.fusedKernels());
+        Graph g = optimize(graph, backend, options, evaluator, dumps);
         return new Executable(backend, graph, g, options, evaluator, dumps, System.nanoTime() - t0);
     }
 }
