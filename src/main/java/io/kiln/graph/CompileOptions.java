@@ -19,6 +19,12 @@ public final class CompileOptions {
 
     /** How a fused elementwise kernel runs when its tensors are host tensors. */
     public enum FusedKernels {
+        /**
+         * The backend's own kernel when it overrides {@code doFusedElementwise}; otherwise, on host memory, the
+         * generated Vector API kernels ({@link #CODEGEN}) — except on the reference backend, which stays plain Java
+         * (its scalar default); on other memory without a kernel of the backend's own, no elementwise fusion.
+         */
+        AUTO,
         /** Call {@code Backend.fusedElementwise} (the backend's own kernel; scalar tiles by default). */
         BACKEND,
         /** A hidden class generated per expression with java.lang.classfile: one Vector API pass, steps in registers. */
@@ -42,9 +48,9 @@ public final class CompileOptions {
         this.singleOpsAsFused = singleOpsAsFused;
     }
 
-    /** Every pass on, no dumps, no profiling, fused kernels on the backend. */
+    /** Every pass on, no dumps, no profiling, fused kernels chosen automatically ({@link FusedKernels#AUTO}). */
     public static CompileOptions defaults() {
-        return new CompileOptions(new LinkedHashSet<>(), false, false, FusedKernels.BACKEND, false);
+        return new CompileOptions(new LinkedHashSet<>(), false, false, FusedKernels.AUTO, false);
     }
 
     /** Every pass off: each op its own kernel, each value its own buffer. */

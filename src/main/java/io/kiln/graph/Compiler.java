@@ -17,6 +17,42 @@ final class Compiler {
                 new DeadCodeElimination());
     }
 
+    /** Runs the enabled passes; records dumps into {@code dumps} when the options ask for them. */
+    static Graph optimize(Graph graph, Backend backend, CompileOptions options, FusedKernelSupport.Evaluator evaluator,
+                          List<PassDump> dumps) {
+        PassContext ctx = new PassContext(backend, options);
+        Graph g = graph;
+        boolean fusedSingles = false;
+        boolean canFuse = evaluator != FusedKernelSupport.Evaluator.NONE;
+        for (Pass p : pipeline()) {
+            if (!options.enabled(p.name())) {
+                continue;
+            }
+            if (!canFuse && p.name().equals(ElementwiseFusion.NAME)) {
+                if (options.dumpPasses()) {
+                    String why = "# skipped: backend " + backend.name() + " has no fused elementwise kernel for memory '"
+                            + backend.memory() + "'\n";
+                    dumps.add(new PassDump(p.name(), g.toText(), why + g.toText(), g.toDot(), g.toDot()));
+                }
+                continue;
+            }
+            Graph before = g;
+            g = p.apply(g, ctx);
+            fusedSingles |= p.name().equals(ElementwiseFusion.NAME);
+            if (options.dumpPasses()) {
+                dumps.add(new PassDump(p.name(), before.toText(), g.toText(), before.toDot(), g.toDot()));
+            }
+        }
+        if (options.singleOpsAsFused() && !fusedSingles && canFuse) {
+            Graph before = g;
+            g = ElementwiseFusion.wrapSingles(g);
+            if (options.dumpPasses()) {
+                dumps.add(new PassDump("wrap_single_ops", before.toText(), g.toText(), before.toDot(), g.toDot()));
+            }
+        }
+        return g;
+    }
+
     static Executable compile(Graph graph, Backend backend, CompileOptions options) {
         if (backend == null) {
             throw new InvalidArgumentException("compile: backend is null");
@@ -29,28 +65,9 @@ final class Compiler {
                     + "' has no outputs and no updates; declare one with Graph.output(name, node)");
         }
         long t0 = System.nanoTime();
-        PassContext ctx = new PassContext(backend, options);
         List<PassDump> dumps = new ArrayList<>();
-        Graph g = graph;
-        boolean fusedSingles = false;
-        for (Pass p : pipeline()) {
-            if (!options.enabled(p.name())) {
-                continue;
-            }
-            Graph before = g;
-            g = p.apply(g, ctx);
-            fusedSingles |= p.name().equals(ElementwiseFusion.NAME);
-            if (options.dumpPasses()) {
-                dumps.add(new PassDump(p.name(), before.toText(), g.toText(), before.toDot(), g.toDot()));
-            }
-        }
-        if (options.singleOpsAsFused() && !fusedSingles) {
-            Graph before = g;
-            g = ElementwiseFusion.wrapSingles(g);
-            if (options.dumpPasses()) {
-                dumps.add(new PassDump("wrap_single_ops", before.toText(), g.toText(), before.toDot(), g.toDot()));
-            }
-        }
-        return new Executable(backend, graph, g, options, dumps, System.nanoTime() - t0);
+        FusedKernelSupport.Evaluator evaluator = FusedKernelSupport.resolve(backend, options.fusedKernels());
+        Graph g = optimize(graph, backend, options, evaluator, dumps);
+        return new Executable(backend, graph, g, options, evaluator, dumps, System.nanoTime() - t0);
     }
 }

@@ -40,6 +40,7 @@ public final class Executable implements AutoCloseable {
     private final Graph source;
     private final Graph graph;
     private final CompileOptions options;
+    private final FusedKernelSupport.Evaluator evaluator;
     private final List<PassDump> dumps;
     private final long compileNanos;
     private final boolean host;
@@ -56,13 +57,14 @@ public final class Executable implements AutoCloseable {
     long runs;
     private boolean closed;
 
-    Executable(Backend backend, Graph source, Graph graph, CompileOptions options, List<PassDump> dumps,
-               long passNanos) {
+    Executable(Backend backend, Graph source, Graph graph, CompileOptions options,
+               FusedKernelSupport.Evaluator evaluator, List<PassDump> dumps, long passNanos) {
         long t0 = System.nanoTime();
         this.backend = backend;
         this.source = source;
         this.graph = graph;
         this.options = options;
+        this.evaluator = evaluator;
         this.dumps = List.copyOf(dumps);
         this.host = backend.memory() == MemorySpace.HOST;
         this.dropoutStride = Math.max(1, graph.lineage.dropoutElements);
@@ -401,21 +403,30 @@ public final class Executable implements AutoCloseable {
         }
         int o = s(n);
         Tensor[] args = new Tensor[ins.length];
-        CompileOptions.FusedKernels mode = options.fusedKernels();
-        if (mode != CompileOptions.FusedKernels.BACKEND && host) {
-            if (mode == CompileOptions.FusedKernels.CODEGEN) {
-                var kernel = FusedKernelCompiler.compile(expr);
-                return e -> {
-                    for (int i = 0; i < ins.length; i++) {
-                        args[i] = e.tensors[ins[i]];
-                    }
-                    if (hostTensors(args, e.tensors[o])) {
-                        kernel.evaluate(args, e.tensors[o]);
-                    } else {
-                        backend.fusedElementwise(expr, args, e.tensors[o]);
-                    }
-                };
+        if (evaluator == FusedKernelSupport.Evaluator.NONE) {
+            if (n.kind != OpKind.BROADCAST_TO) {
+                throw new IllegalStateException("fused node on a backend without fused kernels: " + n);
             }
+            // x·1 with ones of the target shape: exact (keeps NaN and −0), one binary kernel
+            float[] ones = new float[n.shape.size()];
+            java.util.Arrays.fill(ones, 1f);
+            Tensor one = own(backend.fromArray(ones, n.shape.dims()));
+            return e -> backend.mul(e.tensors[ins[0]], one, e.tensors[o]);
+        }
+        if (evaluator == FusedKernelSupport.Evaluator.CODEGEN) {
+            var kernel = FusedKernelCompiler.compile(expr);
+            return e -> {
+                for (int i = 0; i < ins.length; i++) {
+                    args[i] = e.tensors[ins[i]];
+                }
+                if (hostTensors(args, e.tensors[o])) {
+                    kernel.evaluate(args, e.tensors[o]);
+                } else {
+                    backend.fusedElementwise(expr, args, e.tensors[o]);
+                }
+            };
+        }
+        if (evaluator == FusedKernelSupport.Evaluator.INTERPRETER) {
             return e -> {
                 for (int i = 0; i < ins.length; i++) {
                     args[i] = e.tensors[ins[i]];
@@ -652,6 +663,11 @@ public final class Executable implements AutoCloseable {
     /** The kernels in run order. */
     public List<Kernel> kernels() {
         return Collections.unmodifiableList(kernels);
+    }
+
+    /** How fused elementwise kernels run here: the backend's kernel, generated classes, the interpreter, or none. */
+    public String fusedKernels() {
+        return evaluator.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public MemoryPlan memoryPlan() {

@@ -316,6 +316,15 @@ public final class Graph {
         return Compiler.compile(this, backend, options);
     }
 
+    /**
+     * This graph after the passes {@code options} enable, as {@link #compile} would run them for {@code backend}
+     * (without planning memory or making kernels).
+     */
+    public Graph optimize(Backend backend, CompileOptions options) {
+        return Compiler.optimize(this, backend, options,
+                FusedKernelSupport.resolve(backend, options.fusedKernels()), new ArrayList<>());
+    }
+
     /** A readable listing, one node a line. */
     public String toText() {
         return GraphPrinter.text(this);

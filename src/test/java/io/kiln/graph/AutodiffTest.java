@@ -232,6 +232,18 @@ class AutodiffTest {
             Tolerance.REDUCTION.assertClose(name + " db2", be.toArray(db2), exe.output("db2"));
             Tolerance.REDUCTION.assertClose(name + " dw1", be.toArray(dw1), exe.output("dw1"));
             Tolerance.REDUCTION.assertClose(name + " db1", be.toArray(db1), exe.output("db1"));
+            // and against the same graph compiled for the reference backend (the oracle)
+            try (Executable oracle = g.compile(ref)) {
+                oracle.bind(w1, ref.fromArray(be.toArray(w1t), in, hidden))
+                        .bind(b1, ref.fromArray(be.toArray(b1t), hidden))
+                        .bind(w2, ref.fromArray(be.toArray(w2t), hidden, classes))
+                        .bind(b2, ref.fromArray(be.toArray(b2t), classes));
+                oracle.run(Map.of(x, xs, y, ys));
+                Tolerance.LOSS.assertClose(name + " loss vs reference", oracle.scalar("loss"), exe.scalar("loss"));
+                for (String d : List.of("dw1", "db1", "dw2", "db2")) {
+                    Tolerance.REDUCTION.assertClose(name + " " + d + " vs reference", oracle.output(d), exe.output(d));
+                }
+            }
         }
     }
 }

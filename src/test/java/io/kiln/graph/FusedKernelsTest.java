@@ -34,7 +34,7 @@ class FusedKernelsTest {
 
     private List<Evaluator> evaluators() {
         return List.of(ref::fusedElementwise, VectorInterpreter::evaluate,
-                (e, in, out) -> FusedKernelCompiler.compile(e).evaluate(in, out));
+                (e, in, out) -> FusedKernelCompiler.compileNow(e).evaluate(in, out));
     }
 
     private static final String[] NAMES = {"backend default", "vector interpreter", "generated class"};

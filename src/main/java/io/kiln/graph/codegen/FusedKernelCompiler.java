@@ -63,9 +63,22 @@ public final class FusedKernelCompiler {
     private FusedKernelCompiler() {
     }
 
-    /** A kernel for {@code expr}; loops are generated on first use for each access pattern, then cached. */
+    /** Outputs of at least this many elements get a generated loop on the first call. */
+    public static final int EAGER_ELEMENTS = 4096;
+
+    /**
+     * A kernel for {@code expr}, tiered: a small output's first call runs on {@link VectorInterpreter} (already
+     * compiled by the JIT, where a new class would start in the bytecode interpreter, which runs Vector API code
+     * thousands of times slower); from the second call, or from the first on {@link #EAGER_ELEMENTS} or more, a
+     * loop generated for the access pattern, cached by (expression, pattern).
+     */
     public static CompiledFusedKernel compile(FusedExpression expr) {
-        return new CompiledFusedKernel(expr);
+        return new CompiledFusedKernel(expr, false);
+    }
+
+    /** A kernel that runs a generated loop from its first call (tests, benchmarks). */
+    public static CompiledFusedKernel compileNow(FusedExpression expr) {
+        return new CompiledFusedKernel(expr, true);
     }
 
     /** Number of generated classes so far. */
@@ -81,10 +94,12 @@ public final class FusedKernelCompiler {
         private Shape lastOut;
         private FusedLoop lastLoop;
         private boolean lastRowMode;
+        private boolean warm;
 
-        CompiledFusedKernel(FusedExpression expr) {
+        CompiledFusedKernel(FusedExpression expr, boolean eager) {
             this.expr = expr;
             this.arrays = new float[expr.inputCount()][];
+            this.warm = eager;
         }
 
         public FusedExpression expression() {
@@ -94,6 +109,13 @@ public final class FusedKernelCompiler {
         /** {@code out = expr(inputs broadcast to out's shape)}; every tensor must be a {@link HostTensor}. */
         public void evaluate(Tensor[] inputs, Tensor out) {
             Shape os = out.shape();
+            if (!warm) {
+                warm = true;
+                if (os.size() < EAGER_ELEMENTS) {
+                    VectorInterpreter.evaluate(expr, inputs, out);
+                    return;
+                }
+            }
             if (!sameShapes(inputs, os)) {
                 Access[] access = new Access[inputs.length];
                 boolean rowMode = false;
