@@ -49,7 +49,7 @@ else
   run_kiln() { "$JAVA" $JVM_FLAGS -cp "$CP" io.kiln.train.TrainMain --backend "$KILN_BACKEND" $TRAIN_ARGS --report "$1"; }
 fi
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(grep -c ^processor /proc/cpuinfo) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "pytorch BLAS: $BLAS"
 for r in $(seq 1 "$REPEATS"); do
   echo "== run $r/$REPEATS: PyTorch"
