@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,17 +49,23 @@ import picocli.CommandLine.Spec;
         description = {"Train a classifier (MLP, logistic regression, perceptron, k-NN) on Kiln's kernels, then "
                 + "print its evaluation (accuracy, per-class precision/recall/F1, confusion matrix) and efficiency "
                 + "(parameters, counted FLOPs, latency, throughput), and write a JSON report.",
-                "With no arguments: an MLP on the embedded generated data set, on the auto backend."},
+                "With no arguments: an MLP on the embedded generated data set, on the auto backend (kiln --backend "
+                        + "NAME, or the kiln.backend property, picks another)."},
         footer = {"", "Examples:",
                 "  kiln train",
                 "  kiln train --data fashion-mnist --layers 512,512 --activation gelu_tanh --epochs 3",
                 "  kiln train --model logreg --optimizer lbfgs",
                 "  kiln train --model knn --k 5 --metric cosine --condense",
+                "  kiln --backend reference train --epochs 2",
                 "  kiln train --time-budget 30s --schedule linear --warmup 0.05"})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The {@code kiln} command when run as {@code kiln train} (its {@code --backend} chooses the backend); else null. */
+    @ParentCommand
+    KilnCli parent;
 
     @Option(names = "--model", paramLabel = "KIND", defaultValue = "mlp",
             description = "mlp, logreg, perceptron or knn (default: ${DEFAULT-VALUE})")
@@ -156,13 +163,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "neighbour")
     boolean condense;
 
-    /** The global {@code kiln --backend} option (null: the kiln.backend property, else auto). */
-    @picocli.CommandLine.ParentCommand
-    KilnCli parent;
-
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads for the backend's pool (sets the kiln.threads property before the backend is "
-                    + "created; backends that do not read it ignore it)")
+            description = "threads wanted for the backend's pool: sets the kiln.threads property before the backend "
+                    + "is created. The simd backend sizes its pool from the processors the JVM sees; if that differs, "
+                    + "a note says to start the JVM with -XX:ActiveProcessorCount=N")
     Integer threads;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
@@ -176,6 +180,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit-test", paramLabel = "N", defaultValue = "0",
             description = "use only the first N test rows (0: all)")
     int limitTest;
+
+    @Option(names = "--train-eval-rows", paramLabel = "N", defaultValue = "10000",
+            description = "training-set accuracy is measured on the first N training rows, 0 for all (default: "
+                    + "${DEFAULT-VALUE})")
+    int trainEvalRows;
 
     @Option(names = "--eval-batch-size", paramLabel = "N", defaultValue = "1000",
             description = "rows per prediction batch in the evaluation (default: ${DEFAULT-VALUE})")
@@ -214,7 +223,13 @@ public final class TrainCommand implements Callable<Integer> {
             }
             System.setProperty("kiln.threads", Integer.toString(threads));
         }
-        Backend be = Backends.select(parent == null ? null : parent.backend());
+        // kiln --backend NAME (inherited by every subcommand) wins; else the kiln.backend property, else auto
+        Backend be = Backends.select(parent != null ? parent.backend() : null);
+        if (threads != null && be.name().equals("simd") && Runtime.getRuntime().availableProcessors() != threads) {
+            err.println("kiln train: note: --threads " + threads + " is not applied: the simd backend uses the "
+                    + Runtime.getRuntime().availableProcessors() + " processors the JVM sees; start the JVM with "
+                    + "-XX:ActiveProcessorCount=" + threads);
+        }
         DataSplit split = DataSources.load(data, seed).limit(limitTrain, limitTest);
         Ops ops = new Ops(be, new CostMeter());
         Map<String, Object> hp = new LinkedHashMap<>();
@@ -227,7 +242,8 @@ public final class TrainCommand implements Callable<Integer> {
             be.synchronize();
             CostMeter.Mark trainingCost = ops.meter().since(before);
             Map<String, CostMeter.KernelTotal> trainingKernels = ops.meter().byKernel();
-            Evaluation.Result trainEval = Evaluation.evaluate(classifier, split.train());
+            Evaluation.Result trainEval = Evaluation.evaluate(classifier,
+                    trainEvalRows > 0 ? split.train().head(trainEvalRows) : split.train());
             Evaluation.Result testEval = Evaluation.evaluate(classifier, split.test());
             TrainReport r = new TrainReport(be.name(), be.description(), threads == null ? null : threads.toString(),
                     split, classifier, hp, history, trainingCost, trainingKernels, trainEval, testEval, argv);

@@ -11,7 +11,7 @@ import java.util.Map;
  * formula written a second time. Single-threaded, like the trainers that feed it.
  */
 public final class CostMeter {
-    /** Calls, FLOPs, transcendentals, bytes read, bytes written, per kernel name. */
+    /** Calls, FLOPs, transcendentals, bytes read, bytes written, wall nanoseconds, per kernel name. */
     private final Map<String, long[]> byKernel = new LinkedHashMap<>();
     private long calls;
     private long flops;
@@ -21,7 +21,16 @@ public final class CostMeter {
 
     /** Counts one call of kernel {@code name} with cost {@code cost}. */
     public void add(String name, Cost cost) {
-        long[] row = byKernel.computeIfAbsent(name, k -> new long[5]);
+        add(name, cost, 0);
+    }
+
+    /**
+     * Counts one call of kernel {@code name} with cost {@code cost} that took {@code nanos} of wall time on the
+     * calling thread (for an asynchronous backend: the time to enqueue it).
+     */
+    public void add(String name, Cost cost, long nanos) {
+        long[] row = byKernel.computeIfAbsent(name, k -> new long[6]);
+        row[5] += nanos;
         row[0]++;
         row[1] += cost.flops();
         row[2] += cost.transcendentals();
@@ -63,11 +72,15 @@ public final class CostMeter {
     /** Per kernel name: calls and summed cost, in first-call order. */
     public Map<String, KernelTotal> byKernel() {
         Map<String, KernelTotal> out = new LinkedHashMap<>();
-        byKernel.forEach((k, v) -> out.put(k, new KernelTotal(v[0], new Cost(v[1], v[2], v[3], v[4]))));
+        byKernel.forEach((k, v) -> out.put(k, new KernelTotal(v[0], new Cost(v[1], v[2], v[3], v[4]), v[5])));
         return Collections.unmodifiableMap(out);
     }
 
-    public record KernelTotal(long calls, Cost cost) {
+    /** Calls of one kernel, their summed counted cost and wall time on the calling thread. */
+    public record KernelTotal(long calls, Cost cost, long nanos) {
+        public double seconds() {
+            return nanos / 1e9;
+        }
     }
 
     public void reset() {

@@ -63,9 +63,15 @@ public final class KNearestNeighbours implements Classifier {
         final float[] staging;
         final float[] host;
         final float[] norms;
+        final float[] bestD;
+        final int[] bestI;
+        final int[] votes;
 
         Batch(int rows, int columns) {
             this.rows = rows;
+            bestD = new float[Math.min(k, columns)];
+            bestI = new int[Math.min(k, columns)];
+            votes = new int[classes];
             queries = ops.allocate(rows, features);
             distances = ops.allocate(rows, columns);
             staging = new float[rows * features];
@@ -388,9 +394,9 @@ public final class KNearestNeighbours implements Classifier {
         }
         ops.gemm(false, true, -2f, b.queries, prototypes, 0f, b.distances, Epilogue.bias(prototypeNorms));
         ops.copyOut(b.distances, b.host);
-        float[] bestD = new float[kk];
-        int[] bestI = new int[kk];
-        int[] votes = new int[classes];
+        float[] bestD = b.bestD;
+        int[] bestI = b.bestI;
+        int[] votes = b.votes;
         for (int r = 0; r < count; r++) {
             int off = r * stored;
             int filled = 0;

@@ -17,9 +17,11 @@ import io.kiln.core.UnaryOp;
  * (from {@link Op#cost}) goes to a {@link CostMeter}, and every tensor it allocates is counted, so a test can prove
  * that a training loop allocates nothing after its first epoch. Trainers call kernels only through this class.
  *
- * <p>A GEMM with an epilogue is counted as the GEMM plus the epilogue's bias (1 FLOP per element, the bias read
+ * <p>Plain GEMMs are reported as {@code gemm_nn}, {@code gemm_tn} (Aᵀ·B), {@code gemm_nt} (A·Bᵀ). A GEMM with an
+ * epilogue is counted as the GEMM plus the epilogue's bias (1 FLOP per element, the bias read
  * once) and activation (the activation's FLOPs and transcendentals; no bytes, since it works on the tile in
- * registers). Copies between host and backend are not catalog ops and are not counted.
+ * registers). Copies between host and backend are not catalog ops and are not counted. Each call's wall time on the
+ * calling thread is recorded with it (for an asynchronous backend that is the time to enqueue the kernel).
  */
 public final class Ops {
     private static final String[] EPILOGUE_NAMES = new String[Activation.values().length];
@@ -102,13 +104,15 @@ public final class Ops {
 
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                      Epilogue epilogue) {
+        long t0 = System.nanoTime();
         backend.gemm(transA, transB, alpha, a, b, beta, c, epilogue);
+        long nanos = System.nanoTime() - t0;
         long m = c.dim(0);
         long n = c.dim(1);
         long k = transA ? a.dim(0) : a.dim(1);
         Cost cost = Op.GEMM.cost(m, n, k, beta != 0 ? 1 : 0);
         if (epilogue.isNone()) {
-            meter.add("gemm", cost);
+            meter.add(transA ? (transB ? "gemm_tt" : "gemm_tn") : (transB ? "gemm_nt" : "gemm_nn"), cost, nanos);
             return;
         }
         long mn = m * n;
@@ -119,116 +123,150 @@ public final class Ops {
             Cost act = Op.forward(epilogue.activation()).cost(mn);
             cost = cost.plus(new Cost(act.flops(), act.transcendentals(), 0, 0));
         }
-        meter.add(EPILOGUE_NAMES[epilogue.activation().ordinal()], cost);
+        meter.add(EPILOGUE_NAMES[epilogue.activation().ordinal()], cost, nanos);
     }
 
     // ---------------------------------------------------------------------------------------------- elementwise
 
     public void activation(Activation act, Tensor x, Tensor y) {
+        long t0 = System.nanoTime();
         backend.activation(act, x, y);
+        long nanos = System.nanoTime() - t0;
         Op op = Op.forward(act);
-        meter.add(op.opName(), op.cost(x.size()));
+        meter.add(op.opName(), op.cost(x.size()), nanos);
     }
 
     public void activationBackward(Activation act, Tensor x, Tensor dy, Tensor dx) {
+        long t0 = System.nanoTime();
         backend.activationBackward(act, x, dy, dx);
+        long nanos = System.nanoTime() - t0;
         Op op = Op.backward(act);
-        meter.add(op.opName(), op.cost(x.size()));
+        meter.add(op.opName(), op.cost(x.size()), nanos);
     }
 
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        long t0 = System.nanoTime();
         backend.binary(op, a, b, out);
+        long nanos = System.nanoTime() - t0;
         Op o = Op.of(op);
-        meter.add(o.opName(), o.cost(out.size()));
+        meter.add(o.opName(), o.cost(out.size()), nanos);
     }
 
     public void unary(UnaryOp op, Tensor x, Tensor out) {
+        long t0 = System.nanoTime();
         backend.unary(op, x, out);
+        long nanos = System.nanoTime() - t0;
         Op o = Op.of(op);
-        meter.add(o.opName(), o.cost(x.size()));
+        meter.add(o.opName(), o.cost(x.size()), nanos);
     }
 
     public void scale(float alpha, Tensor x, Tensor out) {
+        long t0 = System.nanoTime();
         backend.scale(alpha, x, out);
-        meter.add(Op.SCALE.opName(), Op.SCALE.cost(x.size()));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.SCALE.opName(), Op.SCALE.cost(x.size()), nanos);
     }
 
     public void axpy(float alpha, Tensor x, Tensor y) {
+        long t0 = System.nanoTime();
         backend.axpy(alpha, x, y);
-        meter.add(Op.AXPY.opName(), Op.AXPY.cost(x.size()));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.AXPY.opName(), Op.AXPY.cost(x.size()), nanos);
     }
 
     public void clamp(Tensor x, float lo, float hi, Tensor out) {
+        long t0 = System.nanoTime();
         backend.clamp(x, lo, hi, out);
-        meter.add(Op.CLAMP.opName(), Op.CLAMP.cost(x.size()));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.CLAMP.opName(), Op.CLAMP.cost(x.size()), nanos);
     }
 
     // ---------------------------------------------------------------------------------------- losses, reductions
 
     /** Fused softmax + cross-entropy; writes the gradient when {@code dlogits} is not null. */
     public float crossEntropy(Tensor logits, int[] labels, Tensor dlogits) {
+        long t0 = System.nanoTime();
         float loss = backend.crossEntropy(logits, labels, dlogits);
+        long nanos = System.nanoTime() - t0;
         Op op = dlogits == null ? Op.CROSS_ENTROPY : Op.CROSS_ENTROPY_WITH_GRAD;
-        meter.add(op.opName(), op.cost(logits.dim(0), logits.dim(1)));
+        meter.add(op.opName(), op.cost(logits.dim(0), logits.dim(1)), nanos);
         return loss;
     }
 
     public float mseLoss(Tensor pred, Tensor target, Tensor dpred) {
+        long t0 = System.nanoTime();
         float loss = backend.mseLoss(pred, target, dpred);
+        long nanos = System.nanoTime() - t0;
         Op op = dpred == null ? Op.MSE_LOSS : Op.MSE_LOSS_WITH_GRAD;
-        meter.add(op.opName(), op.cost(pred.size()));
+        meter.add(op.opName(), op.cost(pred.size()), nanos);
         return loss;
     }
 
     public void reduce(Reduction reduction, Tensor x, int axis, Tensor out) {
+        long t0 = System.nanoTime();
         backend.reduce(reduction, x, axis, out);
+        long nanos = System.nanoTime() - t0;
         Op op = Op.of(reduction);
-        meter.add(op.opName(), op.cost(x.size(), out.size()));
+        meter.add(op.opName(), op.cost(x.size(), out.size()), nanos);
     }
 
     public void argmax(Tensor x, int axis, int[] out) {
+        long t0 = System.nanoTime();
         backend.argmax(x, axis, out);
-        meter.add(Op.ARGMAX.opName(), Op.ARGMAX.cost(x.size(), out.length));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.ARGMAX.opName(), Op.ARGMAX.cost(x.size(), out.length), nanos);
     }
 
     public float l2Norm(Tensor... tensors) {
+        long t0 = System.nanoTime();
         float norm = backend.l2Norm(tensors);
-        meter.add(Op.L2_NORM.opName(), Op.L2_NORM.cost(totalSize(tensors)));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.L2_NORM.opName(), Op.L2_NORM.cost(totalSize(tensors)), nanos);
         return norm;
     }
 
     // ------------------------------------------------------------------------------------------- dropout, optim
 
     public void dropout(Tensor x, float p, long seed, long offset, Tensor y) {
+        long t0 = System.nanoTime();
         backend.dropout(x, p, seed, offset, y);
-        meter.add(Op.DROPOUT.opName(), Op.DROPOUT.cost(x.size()));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.DROPOUT.opName(), Op.DROPOUT.cost(x.size()), nanos);
     }
 
     public void dropoutBackward(Tensor dy, float p, long seed, long offset, Tensor dx) {
+        long t0 = System.nanoTime();
         backend.dropoutBackward(dy, p, seed, offset, dx);
-        meter.add(Op.DROPOUT_BACKWARD.opName(), Op.DROPOUT_BACKWARD.cost(dy.size()));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.DROPOUT_BACKWARD.opName(), Op.DROPOUT_BACKWARD.cost(dy.size()), nanos);
     }
 
     public void sgdStep(SgdConfig config, long step, Tensor param, Tensor grad, Tensor momentumBuffer) {
+        long t0 = System.nanoTime();
         backend.sgdStep(config, step, param, grad, momentumBuffer);
+        long nanos = System.nanoTime() - t0;
         Op op = config.nesterov() ? Op.SGD_NESTEROV : config.usesMomentum() ? Op.SGD_MOMENTUM : Op.SGD;
         long n = param.size();
         Cost cost = op.cost(n);
         long extra = (config.weightDecay() != 0 ? 2 * n : 0) + (config.l1() != 0 ? 2 * n : 0);
-        meter.add(op.opName(), cost.plus(new Cost(extra, 0, 0, 0)));
+        meter.add(op.opName(), cost.plus(new Cost(extra, 0, 0, 0)), nanos);
     }
 
     public void adamStep(AdamConfig config, long step, Tensor param, Tensor grad, Tensor m, Tensor v) {
+        long t0 = System.nanoTime();
         backend.adamStep(config, step, param, grad, m, v);
+        long nanos = System.nanoTime() - t0;
         Op op = config.decoupled() ? Op.ADAMW : Op.ADAM;
         long n = param.size();
         long extra = !config.decoupled() && config.weightDecay() != 0 ? 2 * n : 0;
-        meter.add(op.opName(), op.cost(n).plus(new Cost(extra, 0, 0, 0)));
+        meter.add(op.opName(), op.cost(n).plus(new Cost(extra, 0, 0, 0)), nanos);
     }
 
     public float clipGradNorm(float maxNorm, Tensor... grads) {
+        long t0 = System.nanoTime();
         float norm = backend.clipGradNorm(maxNorm, grads);
-        meter.add(Op.CLIP_GRAD_NORM.opName(), Op.CLIP_GRAD_NORM.cost(totalSize(grads)));
+        long nanos = System.nanoTime() - t0;
+        meter.add(Op.CLIP_GRAD_NORM.opName(), Op.CLIP_GRAD_NORM.cost(totalSize(grads)), nanos);
         return norm;
     }
 

@@ -20,6 +20,7 @@ public final class ProgressBar implements TrainingListener {
     private long lastExamples;
     private double lastSeconds;
     private int drawnWidth;
+    private double lastProgress;
 
     /** @param interactive redraw a live bar (only on a terminal); else print only the per-epoch lines */
     public ProgressBar(PrintWriter out, boolean interactive) {
@@ -39,6 +40,7 @@ public final class ProgressBar implements TrainingListener {
         this.epochs = epochs;
         this.lastExamples = 0;
         this.lastSeconds = 0;
+        this.lastProgress = 0;
         out.println("training " + what + (budgetSeconds > 0 ? String.format(Locale.ROOT, ", time budget %s",
                 TimeBudget.format(budgetSeconds)) : ""));
         out.flush();
@@ -74,8 +76,10 @@ public final class ProgressBar implements TrainingListener {
         double rate = dt > 0 ? dn / dt : 0;
         lastSeconds = e.seconds();
         lastExamples += dn;
-        String line = String.format(Locale.ROOT, "epoch %s  %s %s  %s ex/s  %s", epochLabel(e.epoch()), shortName(),
-                formatLoss(e.loss()), grouped(rate), TimeBudget.format(e.seconds()));
+        double eta = lastProgress > 0 && lastProgress < 1 ? e.seconds() * (1 - lastProgress) / lastProgress : 0;
+        String line = String.format(Locale.ROOT, "epoch %s  %s %s  %s ex/s  %s%s", epochLabel(e.epoch()), shortName(),
+                formatLoss(e.loss()), grouped(rate), TimeBudget.format(e.seconds()),
+                eta > 0 ? "  ETA " + TimeBudget.format(eta) : "");
         if (interactive) {
             draw(line);
             out.println();

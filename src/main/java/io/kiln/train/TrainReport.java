@@ -56,8 +56,10 @@ public record TrainReport(String backend, String backendDescription, String thre
         out.println();
         ClassificationMetrics m = testEvaluation.metrics();
         out.printf(Locale.ROOT, "Evaluation on %s (%s examples)%n", test.name(), group(test.rows()));
-        out.printf(Locale.ROOT, "  accuracy %.4f   (training set %.4f)   macro F1 %.4f%n", m.accuracy(),
-                trainEvaluation.accuracy(), m.macroF1());
+        long trainRows = trainEvaluation.metrics().total();
+        out.printf(Locale.ROOT, "  accuracy %.4f   (training set %.4f%s)   macro F1 %.4f%n", m.accuracy(),
+                trainEvaluation.accuracy(), trainRows < train.rows() ? ", first " + group(trainRows) + " rows" : "",
+                m.macroF1());
         int nameWidth = 5;
         for (String n : test.classNames()) {
             nameWidth = Math.max(nameWidth, n.length() + 2);
@@ -108,6 +110,23 @@ public record TrainReport(String backend, String backendDescription, String thre
                 testEvaluation.batchSize());
         out.printf(Locale.ROOT, "  inference throughput       %s examples/s%n",
                 group(Math.round(testEvaluation.examplesPerSecond())));
+        out.println("  training time by kernel (wall time on the calling thread):");
+        double kernelSeconds = 0;
+        for (CostMeter.KernelTotal t : trainingKernels.values()) {
+            kernelSeconds += t.seconds();
+        }
+        trainingKernels.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue().nanos(), a.getValue().nanos()))
+                .limit(8)
+                .forEach(e -> {
+                    CostMeter.KernelTotal t = e.getValue();
+                    out.printf(Locale.ROOT, "    %-24s %8s calls %8.3f s %5.1f%%  %7.2f GFLOP/s%n", e.getKey(),
+                            group(t.calls()), t.seconds(), history.seconds() > 0 ? 100 * t.seconds()
+                                    / history.seconds() : 0, t.nanos() > 0 ? (double) t.cost().flops() / t.nanos() : 0);
+                });
+        out.printf(Locale.ROOT, "    %-24s %23.3f s %5.1f%%%n", "outside kernels",
+                Math.max(0, history.seconds() - kernelSeconds), history.seconds() > 0
+                        ? 100 * Math.max(0, history.seconds() - kernelSeconds) / history.seconds() : 0);
         out.println("  (" + Cost.CONVENTION + ")");
         out.flush();
     }
@@ -209,6 +228,7 @@ public record TrainReport(String backend, String backendDescription, String thre
 
         ObjectNode ev = root.putObject("evaluation");
         ev.put("trainAccuracy", trainEvaluation.accuracy());
+        ev.put("trainAccuracyRows", trainEvaluation.metrics().total());
         ev.set("test", evaluationJson(mapper, testEvaluation, data.test().classNames()));
 
         ObjectNode eff = root.putObject("efficiency");
@@ -236,6 +256,7 @@ public record TrainReport(String backend, String backendDescription, String thre
             o.put("flops", t.cost().flops());
             o.put("transcendentals", t.cost().transcendentals());
             o.put("bytes", t.cost().bytes());
+            o.put("seconds", t.seconds());
         });
         eff.put("costConvention", Cost.CONVENTION);
         return root;

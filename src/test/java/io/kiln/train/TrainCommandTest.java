@@ -23,13 +23,28 @@ class TrainCommandTest {
     record Run(int exit, String out, String err) {
     }
 
+    /** {@code kiln --backend X} sets the kiln.backend property for the JVM; keep it from leaking between tests. */
+    @org.junit.jupiter.api.AfterEach
+    void clearBackendProperty() {
+        System.clearProperty(io.kiln.core.Backends.PROPERTY);
+    }
+
+    /** {@code kiln [global] train [args]} through KilnCli with the train command added. */
+    static Run kiln(String... args) {
+        return execute(TrainMain.kilnWithTrain(), args);
+    }
+
+    /** {@code kiln --backend reference train args}. */
     static Run run(String... args) {
+        return kiln(concat(new String[] {"--backend", "reference", "train"}, args));
+    }
+
+    static Run execute(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = io.kiln.cli.KilnCli.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(concat(new String[] {"train"}, args));
+        int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -42,7 +57,8 @@ class TrainCommandTest {
         Path report = Files.isDirectory(Path.of("target")) ? Path.of("target", "kiln-train-report.json")
                 : Path.of("kiln-train-report.json");
         Files.deleteIfExists(report);
-        Run r = run();
+        System.clearProperty(io.kiln.core.Backends.PROPERTY);
+        Run r = execute(new CommandLine(new TrainCommand())); // standalone, no arguments at all: the auto backend
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("epoch 10/10"), "progress on stderr: " + r.err());
         assertTrue(r.out().contains("Evaluation on embedded/test") && r.out().contains("confusion matrix")
@@ -78,7 +94,7 @@ class TrainCommandTest {
         for (String[] v : variants) {
             Path report = dir.resolve("r.json");
             String[] args = concat(v, "--limit-train", "600", "--limit-test", "300", "--report", report.toString(),
-                    "--backend", "reference", "--no-progress");
+                    "--no-progress");
             Run r = run(args);
             assertEquals(0, r.exit(), String.join(" ", v) + ": " + r.err());
             JsonNode j = json(report);
@@ -86,6 +102,20 @@ class TrainCommandTest {
             assertTrue(acc > 0.2, String.join(" ", v) + ": accuracy " + acc);
             assertEquals(600, j.path("data").path("trainRows").asInt());
         }
+    }
+
+    @Test
+    void theGlobalBackendOptionWorksBeforeAndAfterTheSubcommand() throws IOException {
+        Path before = dir.resolve("before.json");
+        Path after = dir.resolve("after.json");
+        String[] common = {"--layers", "8", "--epochs", "1", "--limit-train", "200", "--limit-test", "50",
+            "--no-progress"};
+        assertEquals(0, kiln(concat(new String[] {"--backend", "reference", "train", "--report", before.toString()},
+                common)).exit());
+        assertEquals(0, kiln(concat(new String[] {"train", "--backend", "reference", "--report", after.toString()},
+                common)).exit());
+        assertEquals("reference", json(before).path("backend").path("name").asText());
+        assertEquals("reference", json(after).path("backend").path("name").asText());
     }
 
     @Test
@@ -123,6 +153,7 @@ class TrainCommandTest {
     void errorsAreNamedAndExitNonZero() throws IOException {
         Run unknownModel = run("--model", "forest", "--no-progress");
         assertEquals(1, unknownModel.exit());
+        assertEquals("", unknownModel.out());
         assertTrue(unknownModel.err().contains("unknown model 'forest'"), unknownModel.err());
 
         Path missing = dir.resolve("no-such-data");
@@ -143,12 +174,13 @@ class TrainCommandTest {
         assertEquals(1, badActivation.exit());
         assertTrue(badActivation.err().contains("unknown activation"), badActivation.err());
 
-        Run badBackend = run("--backend", "tpu", "--no-progress");
+        Run badBackend = kiln("--backend", "tpu", "train", "--no-progress");
         assertEquals(1, badBackend.exit());
         assertTrue(badBackend.err().contains("unknown backend 'tpu'"), badBackend.err());
 
         Run badOption = run("--epochz", "3");
         assertEquals(2, badOption.exit(), "picocli usage error");
+        assertTrue(badOption.err().contains("--epochz"), badOption.err());
     }
 
     static String[] concat(String[] a, String... b) {
