@@ -39,9 +39,10 @@ TRAIN_ARGS="train --data fashion-mnist --layers 512,512 --activation gelu_tanh -
 
 if grep -q TrainCommand src/main/java/io/kiln/cli/KilnCli.java 2>/dev/null; then
   mvn -q compile
-  run_kiln() { mvn -q exec:exec -Dkiln.jvm.flags="$JVM_FLAGS" -Dkiln.args="--backend $KILN_BACKEND $TRAIN_ARGS --report $1"; }
+  # compile in the same invocation: it selects the JDK 25 toolchain that exec:exec then runs
+  run_kiln() { mvn -q compile exec:exec -Dkiln.jvm.flags="$JVM_FLAGS" -Dkiln.args="--backend $KILN_BACKEND $TRAIN_ARGS --report $1"; }
 else
-  # TrainCommand not registered in KilnCli yet: the test-scope TrainMain adds it (same options, same output)
+  # a KilnCli without TrainCommand (an older tree): the test-scope TrainMain adds it (same options, same output)
   mvn -q test-compile
   mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
   JAVA=$(ls -d /usr/lib/jvm/temurin-25-jdk-amd64/bin/java 2>/dev/null || command -v java)

@@ -5,10 +5,9 @@ import io.kiln.cli.TrainCommand;
 import picocli.CommandLine;
 
 /**
- * {@code kiln train} before the lead registers {@link TrainCommand} in {@link KilnCli}: runs KilnCli with the train
- * command added, so {@code java -cp ... io.kiln.train.TrainMain [kiln options] train [train options]} behaves as
- * {@code kiln ... train ...} will (global {@code --backend}, error handling, exit codes). Test scope: used by
- * {@code bench/train/compare.sh} and for manual runs.
+ * {@code java -cp ... io.kiln.train.TrainMain [kiln options] train [train options]}: KilnCli's command line with
+ * {@link TrainCommand} added when it is not registered already (it is, on main), so it behaves exactly as
+ * {@code kiln ... train ...}. Test scope; the tests use {@link #kilnWithTrain()}.
  */
 public final class TrainMain {
     private TrainMain() {
