@@ -6,6 +6,11 @@ import io.kiln.core.Backend;
 import io.kiln.core.Backends;
 import io.kiln.core.KilnException;
 import io.kiln.hw.HostInfo;
+import io.kiln.core.Op;
+import io.kiln.hw.profile.DispatchRules;
+import io.kiln.hw.profile.HardwareProfile;
+import io.kiln.hw.profile.HostFacts;
+import io.kiln.hw.profile.OpenClDeviceFacts;
 import io.kiln.hw.profile.ProfileMatcher;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -36,6 +41,11 @@ final class HwCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     private boolean json;
+
+    @Option(names = "--explain", description = "Print, for every op of the catalog at a small and a large size, "
+            + "the backend the matched profiles' dispatch rules choose and the rule that chose it (overrides: "
+            + "-Dkiln.dispatch.<op or category>=<backend>).")
+    private boolean explain;
 
     /** A backend and whether it can load here. */
     record BackendStatus(String name, boolean available, String reason) {
@@ -75,6 +85,12 @@ final class HwCommand implements Callable<Integer> {
             profileMatch = List.of("no hardware profile: " + e.getMessage());
         }
         Report report = new Report(host, backends, selected, profileMatch);
+        if (explain) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(explainDispatch(host));
+            out.flush();
+            return 0;
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,6 +100,46 @@ final class HwCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Each op's dispatch decision at a small and a large size, with the rule that chose it. */
+    static String explainDispatch(HostInfo info) {
+        HostFacts facts = HostFacts.from(info).withOpenClDevices(OpenClDeviceFacts.detect());
+        ProfileMatcher matcher = ProfileMatcher.shipped();
+        ProfileMatcher.ProfileMatch cpu = matcher.matchCpu(facts);
+        HardwareProfile[] devices = matcher.matchOpenCl(facts, cpu.profile()).stream()
+                .map(ProfileMatcher.ProfileMatch::profile).toArray(HardwareProfile[]::new);
+        DispatchRules rules = DispatchRules.of(cpu.profile(), devices);
+        StringBuilder sb = new StringBuilder("Dispatch by the rules of " + cpu.profile().id()
+                + (devices.length == 0 ? "" : " and " + java.util.Arrays.stream(devices).map(HardwareProfile::id)
+                .collect(java.util.stream.Collectors.joining(", "))) + "\n");
+        for (Op op : Op.values()) {
+            for (long n : new long[] {1_000, 4_000_000}) {
+                long[] args = switch (op.costArgs().split(",").length - (op.costArgs().contains("[") ? 1 : 0)) {
+                    case 1 -> new long[] {n};
+                    case 2 -> new long[] {Math.max(1, n / 1000), 1000};
+                    case 3 -> {
+                        long d = Math.round(Math.cbrt(n * 64.0));
+                        yield new long[] {d, d, d};
+                    }
+                    default -> {
+                        long d = Math.round(Math.cbrt(n * 4.0));
+                        yield new long[] {4, d, d, d};
+                    }
+                };
+                String sizes = java.util.Arrays.toString(args);
+                String label = op.costArgs().replaceAll("\\[.*\\]", "").replace(" ", "") + "="
+                        + sizes.replace(" ", "");
+                try {
+                    DispatchRules.Decision d = rules.decide(op, args);
+                    sb.append(String.format("  %-24s %-26s -> %-9s %s%n", op.opName(), label, d.backend(),
+                            d.because()));
+                } catch (KilnException e) {
+                    sb.append(String.format("  %-24s %-26s -> none: %s%n", op.opName(), label, e.getMessage()));
+                }
+            }
+        }
+        return sb.toString();
     }
 
     /** The human-readable report. */

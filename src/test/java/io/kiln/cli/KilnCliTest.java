@@ -104,6 +104,16 @@ class KilnCliTest {
     }
 
     @Test
+    void hwExplainNamesABackendAndItsRuleForEveryOp() {
+        Run r = kiln("hw", "--explain");
+        assertEquals(0, r.exit(), r.err());
+        for (io.kiln.core.Op op : io.kiln.core.Op.values()) {
+            assertTrue(r.out().contains("  " + op.opName() + " "), "no line for " + op.opName() + ":\n" + r.out());
+        }
+        assertTrue(r.out().contains("-> ") && r.out().contains("rule of "), r.out());
+    }
+
+    @Test
     void backendByNameSetsTheProperty() {
         String before = System.getProperty(Backends.PROPERTY);
         Run r = kiln("--backend", "reference", "hw");
