@@ -35,9 +35,14 @@ public record GemmBlocking(int mr, int nr, int mc, int kc, int nc, long directMa
     }
 
     /**
-     * The defaults, from the sweep recorded in bench/README.md (Xeon, Sapphire/Emerald Rapids class, AVX-512, 48 KiB
-     * L1d, 2 MiB L2 per core): 12 × 32 register tile (24 accumulators, 2 B vectors, 1 A broadcast: 27 of 32 zmm),
-     * kc = 256 (a 32 KiB B micro-panel in L1), mc = 144 (a 144 KiB A block in L2), nc = 3072.
+     * The defaults for 16 float lanes (AVX-512; Xeon Sapphire/Emerald Rapids class: 48 KiB L1d, 2 MiB L2 per core):
+     * a 12 × 32 register tile (24 accumulators + 2 B vectors + 1 A broadcast = 27 of the 32 zmm registers; per k
+     * step 2 vector loads and 12 broadcasts feed 24 FMAs), kc = 256 (the B micro-panel, 32 KiB, stays in L1 while A
+     * micro-panels stream from L2), mc = 144 (a 144 KiB A block in L2), nc = 3072 (B panel in L2/L3).
+     * {@code GemmSweepBench} (bench/README.md) holds the sweep; on the shared machine it was measured on its spread
+     * was wider than the differences between the better tiles (12×32, 8×48, 14×16), so 12×32 was kept for its
+     * register budget and lowest load-to-FMA ratio among tiles with 2 B vectors. Other widths get the same tile
+     * shape in vectors with untuned cache blocks.
      */
     public static GemmBlocking defaults() {
         int lanes = Lanes.L;

@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code kc × nc} panel of op(B) into {@code nr}-wide micro-panels; ic over m by {@code mc}: pack the
  * {@code mc × kc} block of op(A) into {@code mr}-tall micro-panels; jr by {@code nr}, ir by {@code mr}: one
  * micro-kernel call ({@link GemmMicroKernels}). Transposes are absorbed by the packing (vector gathers for the
- * strided side). Edges are padded in the packed panels, so the micro-kernel always runs full; a partial tile is computed into a per-thread scratch tile
+ * strided side). Edges are padded in the packed panels, so the micro-kernel always runs full; a partial tile is
+ * computed into a per-thread scratch tile
  * and copied out with masked vector stores (no scalar edge loop). Packing buffers are per thread and reused
  * ({@link Scratch}). beta is applied on the first kc pass only ({@code beta == 0} never reads C); the epilogue (bias
  * per column, then the activation) on the last kc pass, to each tile right after the micro-kernel stored it, while
@@ -22,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * repeated packing is cheaper), taken dynamically by the backend's pool; each chunk runs the loop nest above on its
  * own. Products under
  * {@link GemmBlocking#parallelMinFlops()} stay on the caller's thread; products under
- * {@link GemmBlocking#directMaxWork()} skip packing and run a register-blocked loop over the operands in place.
+ * {@link GemmBlocking#directMaxWork()}, and narrow ones (n at most one vector, or k &lt; 16), skip packing and run a
+ * register-blocked loop over the operands in place (split over rows when large).
  *
  * <p>Error: each C element is a float dot product of length k evaluated with FMAs in kc-sized partial sums, so
  * {@code |C − C_exact| ≤ (k + 2)·2^-24·Σ_p |A_ip·B_pj|·|alpha| + 2^-24·|beta·C|} (the classical bound; typical
@@ -69,12 +71,22 @@ final class SimdGemm {
             return;
         }
         long work = (long) m * n * k;
-        if (work <= blk.directMaxWork() && !(p.transA() && p.transB())) {
-            Direct.run(p);
-            return;
-        }
         double flops = 2.0 * work;
         int t = flops < blk.parallelMinFlops() ? 1 : maxThreads;
+        // Unpacked: tiny products, and narrow ones (n within one vector: a packed nr-wide tile would compute mostly
+        // padding columns; or k too short to amortize packing). Split over rows when large enough.
+        boolean narrow = n <= L || k < 16;
+        if ((work <= blk.directMaxWork() || narrow) && !(p.transA() && p.transB())) {
+            if (t <= 1 || m < 2 || SimdThreads.onWorker()) {
+                Direct.run(p, 0, m);
+            } else {
+                int chunks = Math.min(m, 4 * t);
+                int per = (m + chunks - 1) / chunks;
+                threads.forEach((m + per - 1) / per, t,
+                        task -> Direct.run(p, task * per, Math.min(m, (task + 1) * per)));
+            }
+            return;
+        }
         if (t <= 1 || SimdThreads.onWorker()) {
             blocked(p, 0, m, 0, n);
             return;
@@ -345,20 +357,20 @@ final class SimdGemm {
         private Direct() {
         }
 
-        static void run(Problem p) {
+        /** Rows [i0, i1) of C. */
+        static void run(Problem p, int i0, int i1) {
             if (p.transB()) {
-                dotRows(p);
+                dotRows(p, i0, i1);
             } else {
-                rowsTimesB(p);
+                rowsTimesB(p, i0, i1);
             }
         }
 
-        private static void rowsTimesB(Problem p) {
-            int m = p.m();
+        private static void rowsTimesB(Problem p, int i0, int i1) {
             int n = p.n();
             float[] c = p.c();
             int full = n / (2 * L) * (2 * L);
-            for (int i = 0; i < m; i++) {
+            for (int i = i0; i < i1; i++) {
                 int co = p.cOff() + i * n;
                 for (int j = 0; j < full; j += 2 * L) {
                     twoVectors(p, i, j);
@@ -425,14 +437,14 @@ final class SimdGemm {
         }
 
         /** NT: C[i][j] = Σ_p A[i][p]·B[j][p], both rows contiguous. */
-        private static void dotRows(Problem p) {
+        private static void dotRows(Problem p, int i0, int i1) {
             int m = p.m();
             int n = p.n();
             int k = p.k();
             float[] a = p.a();
             float[] b = p.b();
             float[] c = p.c();
-            for (int i = 0; i < m; i++) {
+            for (int i = i0; i < i1; i++) {
                 int co = p.cOff() + i * n;
                 for (int j = 0; j < n; j++) {
                     float s;
