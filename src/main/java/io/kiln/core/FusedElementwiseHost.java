@@ -257,95 +257,16 @@ final class FusedElementwiseHost {
         }
     }
 
-    // ------------------------------------------------------------------------- float64 formulas (as Activation)
-
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
-    private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
-    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
-    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
-
-    private static double sigmoid(double x) {
-        return 1.0 / (1.0 + Math.exp(-x));
-    }
-
+    // The float64 formulas of the activations and erf are DoubleMath's, the same ones the reference backend uses.
     static double activation(Activation act, double x) {
-        return switch (act) {
-            case IDENTITY -> x;
-            case RELU -> Double.isNaN(x) ? x : (x > 0 ? x : 0.0);
-            case LEAKY_RELU -> x > 0 ? x : Activation.LEAKY_SLOPE * x;
-            case SIGMOID -> sigmoid(x);
-            case TANH -> Math.tanh(x);
-            case SILU -> x * sigmoid(x);
-            case GELU_ERF -> 0.5 * x * (1.0 + erf(x * INV_SQRT_2));
-            case GELU_TANH -> 0.5 * x * (1.0 + Math.tanh(SQRT_2_OVER_PI * (x + Activation.GELU_TANH_K * x * x * x)));
-            case GELU_SIGMOID -> x * sigmoid(Activation.GELU_SIGMOID_K * x);
-        };
+        return DoubleMath.activation(act, x);
     }
 
     static double derivative(Activation act, double x) {
-        return switch (act) {
-            case IDENTITY -> 1.0;
-            case RELU -> Double.isNaN(x) ? x : (x > 0 ? 1.0 : 0.0);
-            case LEAKY_RELU -> Double.isNaN(x) ? x : (x > 0 ? 1.0 : Activation.LEAKY_SLOPE);
-            case SIGMOID -> {
-                double s = sigmoid(x);
-                yield s * (1 - s);
-            }
-            case TANH -> {
-                double t = Math.tanh(x);
-                yield 1 - t * t;
-            }
-            case SILU -> {
-                double s = sigmoid(x);
-                yield s * (1 + x * (1 - s));
-            }
-            case GELU_ERF -> 0.5 * (1.0 + erf(x * INV_SQRT_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-            case GELU_TANH -> {
-                double k = Activation.GELU_TANH_K;
-                double t = Math.tanh(SQRT_2_OVER_PI * (x + k * x * x * x));
-                yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * k * x * x);
-            }
-            case GELU_SIGMOID -> {
-                double c = Activation.GELU_SIGMOID_K;
-                double s = sigmoid(c * x);
-                yield s + c * x * s * (1 - s);
-            }
-        };
+        return DoubleMath.derivative(act, x);
     }
 
-    /**
-     * erf in float64: the Taylor series {@code 2/√π · Σ (−1)ⁿ x^(2n+1) / (n!(2n+1))} below |x| = 2.5 (terms peak
-     * near 10, so ~1e-15 relative), and above it {@code 1 − erfc(x)} with erfc from its Laplace continued fraction
-     * evaluated bottom-up with a fixed depth (≤ 1e-16 absolute for |x| ≥ 2.5); ±1 beyond |x| = 6.
-     */
     static double erf(double x) {
-        if (Double.isNaN(x)) {
-            return x;
-        }
-        double ax = Math.abs(x);
-        if (ax < 2.5) {
-            double x2 = x * x;
-            double term = x;
-            double sum = x;
-            for (int n = 1; n < 100; n++) {
-                term *= -x2 / n;
-                double add = term / (2 * n + 1);
-                sum += add;
-                if (Math.abs(add) < 1e-17 * Math.abs(sum)) {
-                    break;
-                }
-            }
-            return TWO_OVER_SQRT_PI * sum;
-        }
-        if (ax >= 6) {
-            return Math.copySign(1.0, x);
-        }
-        // erfc(x) = e^{-x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
-        double f = ax;
-        for (int n = 60; n >= 1; n--) {
-            f = ax + (n / 2.0) / f;
-        }
-        double erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
-        return Math.copySign(1.0 - erfc, x);
+        return DoubleMath.erf(x);
     }
 }

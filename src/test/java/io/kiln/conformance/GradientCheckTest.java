@@ -2,7 +2,7 @@ package io.kiln.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kiln.backend.reference.DoubleMath;
+import io.kiln.core.DoubleMath;
 import io.kiln.backend.reference.ReferenceBackend;
 import io.kiln.core.Activation;
 import io.kiln.core.Backend;

@@ -1,6 +1,6 @@
 package io.kiln.graph;
 
-import io.kiln.backend.reference.DoubleMath;
+import io.kiln.core.DoubleMath;
 import io.kiln.core.Activation;
 import io.kiln.core.BinaryOp;
 import io.kiln.core.Broadcast;

@@ -1,5 +1,6 @@
 package io.kiln.backend.reference;
 
+import io.kiln.core.DoubleMath;
 import io.kiln.core.AdamConfig;
 import io.kiln.core.Activation;
 import io.kiln.core.Backend;

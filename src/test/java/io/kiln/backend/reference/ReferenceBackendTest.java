@@ -1,5 +1,6 @@
 package io.kiln.backend.reference;
 
+import io.kiln.core.DoubleMath;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,5 @@
-package io.kiln.backend.reference;
+package io.kiln.core;
 
-import io.kiln.core.Activation;
 
 /**
  * Float64 definitions of every activation, its derivative and the primitives Java lacks (erf). These are the
