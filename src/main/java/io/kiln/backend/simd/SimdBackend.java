@@ -56,9 +56,9 @@ import jdk.incubator.vector.FloatVector;
  * (16.7× slower) when v is subnormal (gradients around 1e-21). Training loops that drive state into the subnormal
  * range pay that; clamping such state to zero is a model-level decision Kiln does not take.
  *
- * <p><b>Known limit.</b> Kernels with much inlined vector code (SiLU, GELU-tanh and GELU-sigmoid backward) can
- * exceed C2's inlining node budget when the caller around them is large, and then run with boxed vectors (3–5×
- * slower; bench/README.md, "Known shortfalls").
+ * <p><b>Known limit.</b> Kernels with much inlined vector code (SiLU, GELU-tanh and GELU-sigmoid backward) ran 4–5×
+ * slower under JMH than in a plain loop; the suspect is C2's inlining node budget when they are inlined into a large
+ * caller, which makes C2 box vectors (bench/README.md, "Known shortfalls").
  */
 public final class SimdBackend extends Backend {
     /** Elements per parallel chunk of elementwise work (below 2 chunks an op stays on the calling thread). */
