@@ -272,6 +272,33 @@ public abstract class Backend implements AutoCloseable {
         doUnary(unaryOp, x, out);
     }
 
+    /**
+     * Evaluates a fused elementwise expression: {@code out[i] = expr(inputs[0][i], inputs[1][i], ...)}, each input
+     * broadcast to {@code out}'s shape (NumPy rules, as {@link #binary}). Reads each input once and writes
+     * {@code out} once. An input may share storage with {@code out} only when it has out's shape (in place).
+     */
+    public final void fusedElementwise(FusedExpression expr, Tensor[] inputs, Tensor out) {
+        String op = "fused_elementwise";
+        Checks.notNull(op, "expr", expr);
+        Checks.notNull(op, "inputs", inputs);
+        Checks.usable(op, "out", out, this);
+        if (inputs.length != expr.inputCount()) {
+            throw new InvalidArgumentException(op + " " + expr.opNames() + ": expression reads " + expr.inputCount()
+                    + " inputs, got " + inputs.length);
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            String name = "inputs[" + i + "]";
+            Checks.usable(op, name, inputs[i], this);
+            Shape s = Broadcast.resolve(op, inputs[i].shape(), out.shape());
+            if (!s.equals(out.shape())) {
+                throw new ShapeException(op + " " + expr.opNames() + ": " + name + " " + inputs[i].shape()
+                        + " does not broadcast to out " + out.shape());
+            }
+            checkElementwiseAlias(op, name, inputs[i], out);
+        }
+        doFusedElementwise(expr, inputs, out);
+    }
+
     /** {@code y = act(x)}. In place ({@code y == x}) is allowed. */
     public final void activation(Activation act, Tensor x, Tensor y) {
         Checks.notNull("activation", "act", act);
@@ -645,6 +672,14 @@ public abstract class Backend implements AutoCloseable {
     protected abstract void doArgmax(Tensor x, int axis, int[] out);
 
     protected abstract float doL2Norm(Tensor[] tensors);
+
+    /**
+     * Kernel of {@link #fusedElementwise}. The default evaluates host tensors ({@link HostTensor}) in scalar Java tile
+     * by tile (see {@code FusedElementwiseHost}); backends with other memory, or faster code, override it.
+     */
+    protected void doFusedElementwise(FusedExpression expr, Tensor[] inputs, Tensor out) {
+        FusedElementwiseHost.evaluate(expr, inputs, out);
+    }
 
     /** Forward and backward dropout are the same map: {@code y = keep(i) ? x/(1−p) : 0}. */
     protected abstract void doDropout(Tensor x, float p, long seed, long offset, Tensor y);

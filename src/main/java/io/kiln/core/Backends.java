@@ -50,9 +50,18 @@ public final class Backends {
 
     /** The backend of this name (shared per process); {@code null} or blank means the property, then auto. */
     public static synchronized Backend select(String requested) {
+        return select(requested, providers());
+    }
+
+    /**
+     * {@link #select(String)} among the given providers instead of those on the class path (package-private, for
+     * tests of the selection rules with providers that are unavailable or of other priorities).
+     */
+    static synchronized Backend select(String requested, List<BackendProvider> candidates) {
         String name = requested == null || requested.isBlank() ? System.getProperty(PROPERTY, AUTO) : requested;
         name = name.trim().toLowerCase(java.util.Locale.ROOT);
-        List<BackendProvider> providers = providers();
+        List<BackendProvider> providers = new ArrayList<>(candidates);
+        providers.sort(Comparator.comparingInt(BackendProvider::priority).reversed());
         if (name.equals(AUTO)) {
             return selectAuto(providers);
         }

@@ -19,12 +19,15 @@ public final class Philox {
 
     /** The four 32-bit outputs of Philox-4x32-10 for one counter block, written into {@code out[0..3]}. */
     public static void block(long seed, long blockIndex, int[] out) {
-        int c0 = (int) blockIndex;
-        int c1 = (int) (blockIndex >>> 32);
-        int c2 = 0;
-        int c3 = 0;
-        int k0 = (int) seed;
-        int k1 = (int) (seed >>> 32);
+        block((int) blockIndex, (int) (blockIndex >>> 32), 0, 0, (int) seed, (int) (seed >>> 32), out);
+    }
+
+    /**
+     * Philox-4x32-10 of the full 128-bit counter {@code (c0, c1, c2, c3)} under the key {@code (k0, k1)}; dropout
+     * uses only c2 = c3 = 0. Package-private so the Random123 known-answer vectors (which set every counter word)
+     * can be checked.
+     */
+    static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int r = 0; r < 10; r++) {
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
             long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);

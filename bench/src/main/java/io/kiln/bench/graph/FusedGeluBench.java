@@ -1,0 +1,167 @@
+package io.kiln.bench.graph;
+
+import io.kiln.core.Backend;
+import io.kiln.core.Backends;
+import io.kiln.core.Tensor;
+import io.kiln.graph.CompileOptions;
+import io.kiln.graph.ElementwiseFusion;
+import io.kiln.graph.Executable;
+import io.kiln.graph.Graph;
+import io.kiln.graph.GraphDemo;
+import io.kiln.graph.Input;
+import io.kiln.graph.codegen.VectorMath;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * GELU (tanh form) written from primitives, {@code x·0.5·(1 + tanh(0.79788456·x·(1 + 0.044715·x·x)))}, over
+ * {@code n} floats (16 Mi = 64 MiB in, 64 MiB out): the graph compiled with elementwise fusion (one kernel: read x
+ * once, write y once) against the same graph with fusion off (nine kernels, each a pass over memory), and against the
+ * memory roof, a plain {@code System.arraycopy} of the same 8 bytes per element.
+ *
+ * <ul>
+ *   <li>{@code fusedCodegen}: one generated Vector API class (single thread); {@code fusedInterpreter}: the Vector
+ *       API tile interpreter; {@code fusedReferenceDefault}: the backend's default scalar tiled kernel (reference);
+ *   <li>{@code handWrittenVectorLoop}: the same maths written by hand as one Vector API loop (what codegen should
+ *       match);
+ *   <li>{@code unfusedSameCode}: fusion off, each op a one-op generated kernel (same code quality, nine passes):
+ *       the fusion effect alone; {@code unfusedSimd}: fusion off on the simd backend (its own kernels, its thread
+ *       pool); {@code unfusedReference}: fusion off on the reference backend (float64 scalar kernels);
+ *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)}.
+ * </ul>
+ * Inputs are bound as tensors (no copy in), outputs stay in the executable's buffers: every variant reads x and
+ * writes y the same way. Run: {@code mvn -q test-compile exec:exec@bench -Dbench.args="FusedGeluBench -f 1 -wi 3
+ * -i 5"}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms6g", "-Xmx6g"})
+public class FusedGeluBench {
+    @Param("16777216")
+    public int n;
+
+    private float[] x;
+    private float[] y;
+    private Backend reference;
+    private Backend simd;
+    private Tensor xRef;
+    private Tensor xSimd;
+    private Executable fusedCodegen;
+    private Executable fusedInterpreter;
+    private Executable fusedReferenceDefault;
+    private Executable unfusedSameCode;
+    private Executable unfusedSimd;
+    private Executable unfusedReference;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        x = new float[n];
+        y = new float[n];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextDouble() * 8 - 4);
+        }
+        System.setProperty("kiln.quiet", "true");
+        reference = Backends.select("reference");
+        simd = Backends.select("simd");
+        xRef = reference.fromArray(x, n);
+        xSimd = simd.fromArray(x, n);
+        CompileOptions on = CompileOptions.defaults();
+        CompileOptions off = CompileOptions.defaults().disable(ElementwiseFusion.NAME);
+        fusedCodegen = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.CODEGEN));
+        fusedInterpreter = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.INTERPRETER));
+        fusedReferenceDefault = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.BACKEND));
+        unfusedSameCode = compile(reference, xRef, off.singleOpsAsFused(true)
+                .fusedKernels(CompileOptions.FusedKernels.CODEGEN));
+        unfusedSimd = compile(simd, xSimd, off);
+        unfusedReference = compile(reference, xRef, off);
+    }
+
+    private Executable compile(Backend be, Tensor in, CompileOptions options) {
+        Graph g = GraphDemo.geluGraph(n);
+        Input xin = g.inputs().get(0);
+        Executable exe = g.compile(be, options);
+        exe.run(Map.of(xin, in)); // binds x; later runs reuse it
+        return exe;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (Executable e : new Executable[] {fusedCodegen, fusedInterpreter, fusedReferenceDefault, unfusedSameCode,
+                unfusedSimd, unfusedReference}) {
+            e.close();
+        }
+        xRef.close();
+        xSimd.close();
+    }
+
+    @Benchmark
+    public Tensor fusedCodegen() {
+        return fusedCodegen.run().tensor("y");
+    }
+
+    @Benchmark
+    public Tensor fusedInterpreter() {
+        return fusedInterpreter.run().tensor("y");
+    }
+
+    @Benchmark
+    public Tensor fusedReferenceDefault() {
+        return fusedReferenceDefault.run().tensor("y");
+    }
+
+    @Benchmark
+    public Tensor unfusedSameCode() {
+        return unfusedSameCode.run().tensor("y");
+    }
+
+    @Benchmark
+    public Tensor unfusedSimd() {
+        return unfusedSimd.run().tensor("y");
+    }
+
+    @Benchmark
+    public Tensor unfusedReference() {
+        return unfusedReference.run().tensor("y");
+    }
+
+    @Benchmark
+    public float[] handWrittenVectorLoop() {
+        int l = VectorMath.LANES;
+        int upper = n - n % l;
+        for (int i = 0; i < upper; i += l) {
+            FloatVector v = FloatVector.fromArray(VectorMath.SPECIES, x, i);
+            FloatVector u = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(0.79788456f);
+            v.mul(0.5f).mul(VectorMath.tanh(u).add(1f)).intoArray(y, i);
+        }
+        for (int i = upper; i < n; i++) {
+            float v = x[i];
+            y[i] = v * 0.5f * ((float) Math.tanh(0.79788456f * v * (1 + 0.044715f * v * v)) + 1);
+        }
+        return y;
+    }
+
+    @Benchmark
+    public float[] copy() {
+        System.arraycopy(x, 0, y, 0, n);
+        return y;
+    }
+}

@@ -1,0 +1,354 @@
+package io.kiln.graph.codegen;
+
+import io.kiln.core.FusedExpression;
+import io.kiln.core.HostTensor;
+import io.kiln.core.KernelBuildException;
+import io.kiln.core.Shape;
+import io.kiln.core.Tensor;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Generates, per fused expression and input-access pattern, a hidden class (with {@code java.lang.classfile})
+ * whose {@link FusedLoop#run} is one Vector API loop over the output: each iteration loads a vector of every input,
+ * applies every step of the expression through {@link VectorMath} (small static methods C2 inlines, so each step's
+ * value stays in a register) and stores one vector of the result; the tail is one masked iteration. Inputs are read
+ * in place (same shape), per column ({@code [cols]} bias-like), per row ({@code [rows, 1]}) or as a scalar; any other
+ * broadcast falls back to {@link VectorInterpreter}. Generated classes are cached by (expression, access pattern).
+ *
+ * <p>Accuracy: as {@link VectorMath}. Single-threaded; an input may share storage with the output when it has the
+ * output's shape (each vector is loaded before the same lanes are stored).
+ */
+public final class FusedKernelCompiler {
+    private static final ClassDesc FV = ClassDesc.of("jdk.incubator.vector.FloatVector");
+    private static final ClassDesc VM = ClassDesc.of("jdk.incubator.vector.VectorMask");
+    private static final ClassDesc MATH = ClassDesc.of(VectorMath.class.getName());
+    private static final ClassDesc LOOP = ClassDesc.of(FusedLoop.class.getName());
+    private static final ClassDesc FARR = ConstantDescs.CD_float.arrayType();
+    private static final MethodTypeDesc UNARY = MethodTypeDesc.of(FV, FV);
+    private static final MethodTypeDesc BINARY = MethodTypeDesc.of(FV, FV, FV);
+    private static final MethodTypeDesc LOAD = MethodTypeDesc.of(FV, FARR, ConstantDescs.CD_int);
+    private static final MethodTypeDesc LOAD_MASKED = MethodTypeDesc.of(FV, FARR, ConstantDescs.CD_int, VM);
+    private static final MethodTypeDesc STORE = MethodTypeDesc.of(ConstantDescs.CD_void, FV, FARR,
+            ConstantDescs.CD_int);
+    private static final MethodTypeDesc STORE_MASKED = MethodTypeDesc.of(ConstantDescs.CD_void, FV, FARR,
+            ConstantDescs.CD_int, VM);
+    private static final MethodTypeDesc MASK = MethodTypeDesc.of(VM, ConstantDescs.CD_int, ConstantDescs.CD_int);
+    private static final MethodTypeDesc BROADCAST = MethodTypeDesc.of(FV, ConstantDescs.CD_float);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(ConstantDescs.CD_void, FARR.arrayType(), FARR,
+            ConstantDescs.CD_int, ConstantDescs.CD_int);
+
+    // locals of run(): 0 this, 1 in, 2 out, 3 rows, 4 cols, then these
+    private static final int UPPER = 5;
+    private static final int ROW = 6;
+    private static final int BASE = 7;
+    private static final int COL = 8;
+    private static final int MASK_SLOT = 9;
+    private static final int FIRST_ARRAY = 10;
+
+    private record Key(FusedExpression expression, List<Access> access) {
+    }
+
+    private static final ConcurrentHashMap<Key, FusedLoop> LOOPS = new ConcurrentHashMap<>();
+
+    private FusedKernelCompiler() {
+    }
+
+    /** Outputs of at least this many elements get a generated loop on the first call. */
+    public static final int EAGER_ELEMENTS = 4096;
+
+    /**
+     * A kernel for {@code expr}, tiered: a small output's first call runs on {@link VectorInterpreter} (already
+     * compiled by the JIT, where a new class would start in the bytecode interpreter, which runs Vector API code
+     * thousands of times slower); from the second call, or from the first on {@link #EAGER_ELEMENTS} or more, a
+     * loop generated for the access pattern, cached by (expression, pattern).
+     */
+    public static CompiledFusedKernel compile(FusedExpression expr) {
+        return new CompiledFusedKernel(expr, false);
+    }
+
+    /** A kernel that runs a generated loop from its first call (tests, benchmarks). */
+    public static CompiledFusedKernel compileNow(FusedExpression expr) {
+        return new CompiledFusedKernel(expr, true);
+    }
+
+    /** Number of generated classes so far. */
+    public static int generatedClasses() {
+        return LOOPS.size();
+    }
+
+    /** Evaluates one expression over host tensors with generated loops. Not thread-safe. */
+    public static final class CompiledFusedKernel {
+        private final FusedExpression expr;
+        private float[][] arrays;
+        private Shape[] lastShapes;
+        private Shape lastOut;
+        private FusedLoop lastLoop;
+        private boolean lastRowMode;
+        private boolean warm;
+
+        CompiledFusedKernel(FusedExpression expr, boolean eager) {
+            this.expr = expr;
+            this.arrays = new float[expr.inputCount()][];
+            this.warm = eager;
+        }
+
+        public FusedExpression expression() {
+            return expr;
+        }
+
+        /** {@code out = expr(inputs broadcast to out's shape)}; every tensor must be a {@link HostTensor}. */
+        public void evaluate(Tensor[] inputs, Tensor out) {
+            Shape os = out.shape();
+            if (!warm) {
+                warm = true;
+                if (os.size() < EAGER_ELEMENTS) {
+                    VectorInterpreter.evaluate(expr, inputs, out);
+                    return;
+                }
+            }
+            if (!sameShapes(inputs, os)) {
+                Access[] access = new Access[inputs.length];
+                boolean rowMode = false;
+                for (int i = 0; i < inputs.length; i++) {
+                    access[i] = Access.of(inputs[i].shape(), os);
+                    if (access[i] == Access.GENERAL) {
+                        lastLoop = null;
+                        lastShapes = null;
+                        VectorInterpreter.evaluate(expr, inputs, out);
+                        return;
+                    }
+                    rowMode |= access[i] == Access.ROW || access[i] == Access.COL;
+                }
+                lastLoop = loop(expr, List.of(access));
+                lastRowMode = rowMode;
+                lastShapes = new Shape[inputs.length];
+                for (int i = 0; i < inputs.length; i++) {
+                    lastShapes[i] = inputs[i].shape();
+                }
+                lastOut = os;
+            }
+            for (int i = 0; i < inputs.length; i++) {
+                arrays[i] = ((HostTensor) inputs[i]).data();
+            }
+            float[] o = ((HostTensor) out).data();
+            try {
+                if (lastRowMode) {
+                    lastLoop.run(arrays, o, os.rows(), os.cols());
+                } else {
+                    lastLoop.run(arrays, o, 1, os.size());
+                }
+            } finally {
+                Arrays.fill(arrays, null);
+            }
+        }
+
+        private boolean sameShapes(Tensor[] inputs, Shape out) {
+            if (lastShapes == null || !out.equals(lastOut)) {
+                return false;
+            }
+            for (int i = 0; i < inputs.length; i++) {
+                if (!inputs[i].shape().equals(lastShapes[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    static FusedLoop loop(FusedExpression expr, List<Access> access) {
+        return LOOPS.computeIfAbsent(new Key(expr, access), k -> generate(k.expression(), k.access()));
+    }
+
+    /** Generates and loads the loop class. */
+    static FusedLoop generate(FusedExpression expr, List<Access> access) {
+        byte[] bytes = classBytes(expr, access);
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            return (FusedLoop) hidden.lookupClass().getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new KernelBuildException("fused kernel " + expr.opNames() + ": generated class failed to load: " + e,
+                    e);
+        }
+    }
+
+    /** The class file of the loop (visible for tests and dumps). */
+    static byte[] classBytes(FusedExpression expr, List<Access> access) {
+        ClassDesc self = ClassDesc.of(FusedKernelCompiler.class.getPackageName() + ".GeneratedFusedLoop");
+        ClassLoader loader = FusedKernelCompiler.class.getClassLoader();
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(loader))));
+        return cf.build(self, cb -> {
+            cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withInterfaceSymbols(LOOP);
+            cb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, c -> {
+                c.aload(0);
+                c.invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void);
+                c.return_();
+            });
+            cb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC, c -> runBody(c, expr, access));
+        });
+    }
+
+    private static void runBody(CodeBuilder c, FusedExpression expr, List<Access> access) {
+        int inputs = expr.inputCount();
+        int firstStep = FIRST_ARRAY + inputs;
+        for (int k = 0; k < inputs; k++) {
+            c.aload(1);
+            c.loadConstant(k);
+            c.aaload();
+            c.astore(FIRST_ARRAY + k);
+        }
+        // upper = cols & -LANES (LANES is a power of two)
+        c.iload(4);
+        c.loadConstant(-VectorMath.LANES);
+        c.iand();
+        c.istore(UPPER);
+        c.iconst_0();
+        c.istore(ROW);
+        Label rowLoop = c.newLabel();
+        Label end = c.newLabel();
+        Label colLoop = c.newLabel();
+        Label tail = c.newLabel();
+        Label nextRow = c.newLabel();
+        c.labelBinding(rowLoop);
+        c.iload(ROW);
+        c.iload(3);
+        c.if_icmpge(end);
+        c.iload(ROW);
+        c.iload(4);
+        c.imul();
+        c.istore(BASE);
+        c.iconst_0();
+        c.istore(COL);
+        c.labelBinding(colLoop);
+        c.iload(COL);
+        c.iload(UPPER);
+        c.if_icmpge(tail);
+        body(c, expr, access, firstStep, false);
+        c.iinc(COL, VectorMath.LANES);
+        c.goto_(colLoop);
+        c.labelBinding(tail);
+        c.iload(COL);
+        c.iload(4);
+        c.if_icmpge(nextRow);
+        c.iload(COL);
+        c.iload(4);
+        c.invokestatic(MATH, "mask", MASK);
+        c.astore(MASK_SLOT);
+        body(c, expr, access, firstStep, true);
+        c.labelBinding(nextRow);
+        c.iinc(ROW, 1);
+        c.goto_(rowLoop);
+        c.labelBinding(end);
+        c.return_();
+    }
+
+    /** One vector of the output: every step, then the store. */
+    private static void body(CodeBuilder c, FusedExpression expr, List<Access> access, int firstStep, boolean masked) {
+        for (int i = 0; i < expr.size(); i++) {
+            FusedExpression.Step s = expr.step(i);
+            switch (s.kind()) {
+                case INPUT -> {
+                    int arr = FIRST_ARRAY + s.input();
+                    switch (access.get(s.input())) {
+                        case FULL -> {
+                            c.aload(arr);
+                            c.iload(BASE);
+                            c.iload(COL);
+                            c.iadd();
+                            load(c, masked);
+                        }
+                        case ROW -> {
+                            c.aload(arr);
+                            c.iload(COL);
+                            load(c, masked);
+                        }
+                        case COL -> {
+                            c.aload(arr);
+                            c.iload(ROW);
+                            c.faload();
+                            c.invokestatic(MATH, "broadcast", BROADCAST);
+                        }
+                        case SCALAR -> {
+                            c.aload(arr);
+                            c.iconst_0();
+                            c.faload();
+                            c.invokestatic(MATH, "broadcast", BROADCAST);
+                        }
+                        case GENERAL -> throw new IllegalStateException("general broadcast is interpreted");
+                    }
+                }
+                case CONSTANT -> {
+                    c.loadConstant(s.constant());
+                    c.invokestatic(MATH, "broadcast", BROADCAST);
+                }
+                case UNARY -> {
+                    c.aload(firstStep + s.a());
+                    c.invokestatic(MATH, switch (s.unary()) {
+                        case NEG -> "neg";
+                        case ABS -> "abs";
+                        case EXP -> "exp";
+                        case LOG -> "log";
+                        case TANH -> "tanh";
+                        case ERF -> "erf";
+                        case SQRT -> "sqrt";
+                        case RECIPROCAL -> "reciprocal";
+                        case SQUARE -> "square";
+                    }, UNARY);
+                }
+                case BINARY -> {
+                    c.aload(firstStep + s.a());
+                    c.aload(firstStep + s.b());
+                    c.invokestatic(MATH, switch (s.binary()) {
+                        case ADD -> "add";
+                        case SUB -> "sub";
+                        case MUL -> "mul";
+                        case DIV -> "div";
+                        case MAX -> "max";
+                        case MIN -> "min";
+                    }, BINARY);
+                }
+                case ACTIVATION -> {
+                    c.aload(firstStep + s.a());
+                    c.invokestatic(MATH, VectorMath.forwardName(s.activation()), UNARY);
+                }
+                case ACTIVATION_BACKWARD -> {
+                    c.aload(firstStep + s.a());
+                    c.aload(firstStep + s.b());
+                    c.invokestatic(MATH, VectorMath.forwardName(s.activation()) + "Backward", BINARY);
+                }
+            }
+            c.astore(firstStep + i);
+        }
+        c.aload(firstStep + expr.result());
+        c.aload(2);
+        c.iload(BASE);
+        c.iload(COL);
+        c.iadd();
+        if (masked) {
+            c.aload(MASK_SLOT);
+            c.invokestatic(MATH, "storeMasked", STORE_MASKED);
+        } else {
+            c.invokestatic(MATH, "store", STORE);
+        }
+    }
+
+    private static void load(CodeBuilder c, boolean masked) {
+        if (masked) {
+            c.aload(MASK_SLOT);
+            c.invokestatic(MATH, "loadMasked", LOAD_MASKED);
+        } else {
+            c.invokestatic(MATH, "load", LOAD);
+        }
+    }
+}
