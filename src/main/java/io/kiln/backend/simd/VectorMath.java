@@ -10,9 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Lane-wise transcendental functions for the SIMD backend, built from FMAs, one division at most, and integer bit
  * tricks, so that C2 keeps them in registers inside the caller's loop.
  *
- * <p>Why not {@code FloatVector.lanewise(VectorOperators.EXP)}: on JDK 25 / x86 those operators call out to the
- * SVML stubs (or to scalar {@link Math} when SVML is absent); measured in {@code io.kiln.bench.TranscendentalBench}
- * they are several times slower than these polynomials and cannot be fused into a loop body (see bench/README.md).
+ * <p>Why not {@code FloatVector.lanewise(VectorOperators.EXP | TANH | LOG)}: on JDK 25 / x86 those call the SVML
+ * stubs. Measured in {@code io.kiln.bench.TranscendentalBench} (bench/README.md), SVML's exp and log are 15–35%
+ * faster than these polynomials in isolation and its tanh 1.8× slower; there is no ERF operator. These are kept for
+ * bounds that are tested and identical on every CPU (SVML exists only on x86; elsewhere the operators run scalar
+ * code, 14–35× slower) and because they inline into fused loops, where a stub call would spill the loop's vectors.
  *
  * <p>Coefficients were fitted for this class (weighted least squares with Lawson iterations toward minimax relative
  * error, in float64, then rounded to float). Measured maximum error against a float64 oracle, over a dense sweep of
