@@ -114,37 +114,44 @@ public class FusedGeluBench {
     }
 
     @Benchmark
-    public Tensor fusedCodegen() {
+    public Tensor fusedCodegen(CpuTime cpu) {
+        cpu.ops++;
         return fusedCodegen.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor fusedInterpreter() {
+    public Tensor fusedInterpreter(CpuTime cpu) {
+        cpu.ops++;
         return fusedInterpreter.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor fusedReferenceDefault() {
+    public Tensor fusedReferenceDefault(CpuTime cpu) {
+        cpu.ops++;
         return fusedReferenceDefault.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor unfusedSameCode() {
+    public Tensor unfusedSameCode(CpuTime cpu) {
+        cpu.ops++;
         return unfusedSameCode.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor unfusedSimd() {
+    public Tensor unfusedSimd(CpuTime cpu) {
+        cpu.ops++;
         return unfusedSimd.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor unfusedReference() {
+    public Tensor unfusedReference(CpuTime cpu) {
+        cpu.ops++;
         return unfusedReference.run().tensor("y");
     }
 
     @Benchmark
-    public float[] handWrittenVectorLoop() {
+    public float[] handWrittenVectorLoop(CpuTime cpu) {
+        cpu.ops++;
         int l = VectorMath.LANES;
         int upper = n - n % l;
         for (int i = 0; i < upper; i += l) {
@@ -160,7 +167,8 @@ public class FusedGeluBench {
     }
 
     @Benchmark
-    public float[] copy() {
+    public float[] copy(CpuTime cpu) {
+        cpu.ops++;
         System.arraycopy(x, 0, y, 0, n);
         return y;
     }
