@@ -45,8 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)}.
  * </ul>
  * Inputs are bound as tensors (no copy in), outputs stay in the executable's buffers: every variant reads x and
- * writes y the same way. Run: {@code mvn -q test-compile exec:exec@bench -Dbench.args="FusedGeluBench -f 1 -wi 3
- * -i 5"}.
+ * writes y the same way. Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run:
+ * {@code mvn -q test-compile exec:exec@bench -Dbench.args="FusedGeluBench -f 1 -wi 3 -i 5"}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

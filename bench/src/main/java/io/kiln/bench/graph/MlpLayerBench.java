@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code eagerFused} / {@code eagerSeparate}: the same calls made by hand on the backend
  *       ({@code gemm(..., Epilogue)} vs {@code gemm}, {@code biasAdd}, {@code activation}).
  * </ul>
- * Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run: {@code mvn -q test-compile exec:exec@bench -Dbench.args="MlpLayerBench -f 1 -wi 3 -i 5"}.
+ * Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run:
+ * {@code mvn -q test-compile exec:exec@bench -Dbench.args="MlpLayerBench -f 1 -wi 3 -i 5"}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
