@@ -106,6 +106,19 @@ class PassesTest {
             Tolerance.ELEMENTWISE.assertClose("gelu from primitives vs gelu_tanh", be.toArray(expect),
                     exe.output("y"));
         }
+        for (CompileOptions.FusedKernels mode : new CompileOptions.FusedKernels[] {
+                CompileOptions.FusedKernels.CODEGEN, CompileOptions.FusedKernels.INTERPRETER}) {
+            try (Executable exe = g.compile(ref, CompileOptions.defaults().fusedKernels(mode));
+                 Tensor xt = ref.fromArray(xs, 64, 33); Tensor expect = ref.allocate(64, 33)) {
+                assertEquals(1, exe.kernels().size());
+                ref.activation(Activation.GELU_TANH, xt, expect);
+                for (int run = 0; run < 2; run++) { // small: the first run is interpreted, the second generated
+                    exe.run(Map.of(x, xs));
+                    Tolerance.ELEMENTWISE.assertClose(mode + " gelu from primitives vs gelu_tanh, run " + run,
+                            ref.toArray(expect), exe.output("y"));
+                }
+            }
+        }
         try (Executable off = g.compile(ref, CompileOptions.defaults().disable(ElementwiseFusion.NAME))) {
             assertEquals(9, off.kernels().size());
             Cost total = off.report().totalCost();

@@ -11,10 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatVector}s of the preferred species. The generated kernels ({@link FusedKernelCompiler}) call these; they
  * are small, so C2 inlines them and every intermediate stays in a register.
  *
- * <p>Accuracy: add/sub/mul/div/sqrt are correctly rounded; exp, log and tanh are the Vector API's (Intel SVML on
- * x86-64 Linux, documented within 1 ulp... 4 ulp depending on op); erf is a polynomial fitted here (two pieces,
- * Chebyshev least squares in float64, evaluated by Horner in float): within 3 float ulp (2.8e-7 relative for
- * |x| &lt; 1, 8e-8 absolute above); activations are their formulas of {@link Activation} evaluated in float.
+ * <p>Accuracy: add/sub/mul/div/sqrt are correctly rounded; exp (≤ 2 ulp), log (≤ 2 ulp) and tanh (≤ 3 ulp) are the
+ * simd backend's register-resident polynomials ({@link io.kiln.backend.simd.VectorMath}, bounds tested there), not
+ * {@code lanewise(EXP/TANH)}, which calls out to SVML stubs and measured 2x slower inside a fused GELU loop; erf is a
+ * polynomial fitted here (two pieces, Chebyshev least squares in float64, Horner with FMA in float): within 3 float
+ * ulp (2.8e-7 relative for |x| &lt; 1, 8e-8 absolute above); activations are their formulas of {@link Activation}
+ * evaluated in float.
  */
 public final class VectorMath {
     public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -84,15 +86,15 @@ public final class VectorMath {
     }
 
     public static FloatVector exp(FloatVector a) {
-        return a.lanewise(VectorOperators.EXP);
+        return io.kiln.backend.simd.VectorMath.exp(a);
     }
 
     public static FloatVector log(FloatVector a) {
-        return a.lanewise(VectorOperators.LOG);
+        return io.kiln.backend.simd.VectorMath.log(a);
     }
 
     public static FloatVector tanh(FloatVector a) {
-        return a.lanewise(VectorOperators.TANH);
+        return io.kiln.backend.simd.VectorMath.tanh(a);
     }
 
     public static FloatVector sqrt(FloatVector a) {
@@ -155,7 +157,7 @@ public final class VectorMath {
     }
 
     public static FloatVector sigmoid(FloatVector x) {
-        return broadcast(1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return broadcast(1f).div(exp(x.neg()).add(1f));
     }
 
     public static FloatVector silu(FloatVector x) {
@@ -166,9 +168,10 @@ public final class VectorMath {
         return x.mul(0.5f).mul(erf(x.mul(INV_SQRT_2)).add(1f));
     }
 
+    /** x·σ(2u) = 0.5·x·(1 + tanh u), u = √(2/π)·(x + 0.044715·x³): one exp, accurate in both tails. */
     public static FloatVector geluTanh(FloatVector x) {
         FloatVector u = x.mul(x).mul(Activation.GELU_TANH_K).add(1f).mul(x).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(u.lanewise(VectorOperators.TANH).add(1f));
+        return x.mul(sigmoid(u.mul(2f)));
     }
 
     public static FloatVector geluSigmoid(FloatVector x) {
@@ -191,13 +194,15 @@ public final class VectorMath {
         return d.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
+    /** σ(x)(1 − σ(x)) = e·σ², e = e^(−x) (x clamped at −40 so e stays finite): no cancellation for large x. */
     public static FloatVector sigmoidBackward(FloatVector x, FloatVector dy) {
-        FloatVector s = sigmoid(x);
-        return s.mul(broadcast(1f).sub(s)).mul(dy);
+        FloatVector e = exp(x.max(-40f).neg());
+        FloatVector s = broadcast(1f).div(e.add(1f));
+        return e.mul(s).mul(s).mul(dy);
     }
 
     public static FloatVector tanhBackward(FloatVector x, FloatVector dy) {
-        FloatVector t = x.lanewise(VectorOperators.TANH);
+        FloatVector t = tanh(x);
         return broadcast(1f).sub(t.mul(t)).mul(dy);
     }
 
@@ -208,16 +213,21 @@ public final class VectorMath {
 
     public static FloatVector geluErfBackward(FloatVector x, FloatVector dy) {
         FloatVector cdf = erf(x.mul(INV_SQRT_2)).add(1f).mul(0.5f);
-        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
         return x.mul(pdf).add(cdf).mul(dy);
     }
 
+    /**
+     * With s = σ(2u) and e = e^(−2u): d/dx = s + 2x·s(1 − s)·u′, s(1 − s) = e·s² (no 1 − t² cancellation where
+     * tanh u is near ±1), u′ = √(2/π)·(1 + 3·0.044715·x²); u is clamped at −40 so e stays finite.
+     */
     public static FloatVector geluTanhBackward(FloatVector x, FloatVector dy) {
         FloatVector x2 = x.mul(x);
-        FloatVector t = x2.mul(Activation.GELU_TANH_K).add(1f).mul(x).mul(SQRT_2_OVER_PI)
-                .lanewise(VectorOperators.TANH);
+        FloatVector u = x2.mul(Activation.GELU_TANH_K).add(1f).mul(x).mul(SQRT_2_OVER_PI).max(-40f);
+        FloatVector e = exp(u.mul(-2f));
+        FloatVector s = broadcast(1f).div(e.add(1f));
         FloatVector inner = x2.mul(3 * Activation.GELU_TANH_K).add(1f).mul(SQRT_2_OVER_PI);
-        FloatVector d = t.add(1f).mul(0.5f).add(x.mul(0.5f).mul(broadcast(1f).sub(t.mul(t))).mul(inner));
+        FloatVector d = x.mul(2f).mul(e.mul(s).mul(s)).mul(inner).add(s);
         return d.mul(dy);
     }
 

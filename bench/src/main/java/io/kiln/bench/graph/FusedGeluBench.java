@@ -45,8 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)}.
  * </ul>
  * Inputs are bound as tensors (no copy in), outputs stay in the executable's buffers: every variant reads x and
- * writes y the same way. Run: {@code mvn -q test-compile exec:exec@bench -Dbench.args="FusedGeluBench -f 1 -wi 3
- * -i 5"}.
+ * writes y the same way. Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run:
+ * {@code mvn -q test-compile exec:exec@bench -Dbench.args="FusedGeluBench -f 1 -wi 3 -i 5"}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -114,37 +114,44 @@ public class FusedGeluBench {
     }
 
     @Benchmark
-    public Tensor fusedCodegen() {
+    public Tensor fusedCodegen(CpuTime cpu) {
+        cpu.ops++;
         return fusedCodegen.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor fusedInterpreter() {
+    public Tensor fusedInterpreter(CpuTime cpu) {
+        cpu.ops++;
         return fusedInterpreter.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor fusedReferenceDefault() {
+    public Tensor fusedReferenceDefault(CpuTime cpu) {
+        cpu.ops++;
         return fusedReferenceDefault.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor unfusedSameCode() {
+    public Tensor unfusedSameCode(CpuTime cpu) {
+        cpu.ops++;
         return unfusedSameCode.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor unfusedSimd() {
+    public Tensor unfusedSimd(CpuTime cpu) {
+        cpu.ops++;
         return unfusedSimd.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor unfusedReference() {
+    public Tensor unfusedReference(CpuTime cpu) {
+        cpu.ops++;
         return unfusedReference.run().tensor("y");
     }
 
     @Benchmark
-    public float[] handWrittenVectorLoop() {
+    public float[] handWrittenVectorLoop(CpuTime cpu) {
+        cpu.ops++;
         int l = VectorMath.LANES;
         int upper = n - n % l;
         for (int i = 0; i < upper; i += l) {
@@ -160,7 +167,8 @@ public class FusedGeluBench {
     }
 
     @Benchmark
-    public float[] copy() {
+    public float[] copy(CpuTime cpu) {
+        cpu.ops++;
         System.arraycopy(x, 0, y, 0, n);
         return y;
     }

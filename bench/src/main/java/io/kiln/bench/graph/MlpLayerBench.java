@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code eagerFused} / {@code eagerSeparate}: the same calls made by hand on the backend
  *       ({@code gemm(..., Epilogue)} vs {@code gemm}, {@code biasAdd}, {@code activation}).
  * </ul>
- * Run: {@code mvn -q test-compile exec:exec@bench -Dbench.args="MlpLayerBench -f 1 -wi 3 -i 5"}.
+ * Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run:
+ * {@code mvn -q test-compile exec:exec@bench -Dbench.args="MlpLayerBench -f 1 -wi 3 -i 5"}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -106,24 +107,28 @@ public class MlpLayerBench {
     }
 
     @Benchmark
-    public Tensor graphFused() {
+    public Tensor graphFused(CpuTime cpu) {
+        cpu.ops++;
         return fused.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor graphSeparate() {
+    public Tensor graphSeparate(CpuTime cpu) {
+        cpu.ops++;
         return separate.run().tensor("y");
     }
 
     @Benchmark
-    public Tensor eagerFused() {
+    public Tensor eagerFused(CpuTime cpu) {
+        cpu.ops++;
         be.gemm(false, false, 1f, x, w, 0f, c, Epilogue.of(b, Activation.GELU_TANH));
         be.synchronize();
         return c;
     }
 
     @Benchmark
-    public Tensor eagerSeparate() {
+    public Tensor eagerSeparate(CpuTime cpu) {
+        cpu.ops++;
         be.gemm(false, false, 1f, x, w, 0f, c);
         be.biasAdd(c, b, c);
         be.activation(Activation.GELU_TANH, c, c);
