@@ -108,7 +108,15 @@ if [[ -s "$results/gemm.json" ]]; then
         found "$line"
     done
 fi
-[[ $jmh_rc -ne 0 ]] && found "JMH exited $jmh_rc (124/137: timed out); log: $results/jmh.txt"
+if [[ $jmh_rc -ne 0 ]]; then
+    if grep -q 'Unable to acquire the JMH lock' "$results/jmh.txt"; then
+        found "JMH did not run: another JMH on this machine holds /tmp/jmh.lock; rerun when it is done"
+    elif [[ $jmh_rc -eq 124 || $jmh_rc -eq 137 ]]; then
+        found "JMH timed out after 220 s (figures above are the configurations that finished); log: $results/jmh.txt"
+    else
+        found "JMH exited $jmh_rc; log: $results/jmh.txt"
+    fi
+fi
 
 if [[ "${KILN_SKIP_TORCH:-0}" != 1 ]]; then
     step "4/4 cuBLAS peer via torch.mm (limit 90 s)"

@@ -3,12 +3,17 @@ package io.kiln.backend.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiln.core.Backends;
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +28,7 @@ class OpenClUnavailableTest {
     private static String runProbe(Map<String, String> env) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-Dkiln.quiet=true", "-cp", System.getProperty("java.class.path"),
-                OpenClAvailabilityProbe.class.getName());
+                "-Dkiln.quiet=true", "-cp", childClassPath(), OpenClAvailabilityProbe.class.getName());
         pb.environment().remove("OCL_ICD_FILENAMES");
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
@@ -37,6 +41,25 @@ class OpenClUnavailableTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), "probe exit status; output:\n" + out);
         return out;
+    }
+
+    /**
+     * The JVM's class path plus the jars or directories of the classes the probe needs: under Maven's surefire the
+     * former suffices, under the JUnit console launcher (bench/gpu) the test classes come from a class loader of
+     * their own and only the latter finds them.
+     */
+    private static String childClassPath() throws IOException {
+        Set<String> entries = new LinkedHashSet<>();
+        for (Class<?> c : List.of(OpenClAvailabilityProbe.class, OpenClBackendProvider.class, Backends.class,
+                org.jocl.CL.class)) {
+            try {
+                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (URISyntaxException | NullPointerException e) {
+                throw new IOException("cannot locate " + c.getName(), e);
+            }
+        }
+        entries.addAll(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String line(String out, String tag) {
