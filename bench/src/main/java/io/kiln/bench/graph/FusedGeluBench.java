@@ -37,12 +37,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code fusedCodegen}: one generated Vector API class, split over the available processors (2 here);
  *       {@code fusedCodegenOneThread}: the same on the caller's thread only; {@code fusedInterpreter}: the Vector
- *       API tile interpreter (one thread); {@code fusedReferenceDefault}: the backend's default scalar tiled kernel (reference);
- *   <li>{@code handWrittenVectorLoop}: the same maths written by hand as one Vector API loop (what codegen should
- *       match);
+ *       API tile interpreter (one thread); {@code fusedReferenceDefault}: the backend's default scalar tiled
+ *       kernel (reference);
+ *   <li>{@code handWrittenVectorLoop}: the same maths written by hand as one Vector API loop, one thread (what
+ *       codegen should match);
  *   <li>{@code unfusedSameCode} ({@code OneThread}): fusion off, each op a one-op generated kernel (same code, same
- *       threads, nine passes): the fusion effect alone; {@code unfusedSimd}: fusion off on the simd backend (its own kernels, its thread
- *       pool); {@code unfusedReference}: fusion off on the reference backend (float64 scalar kernels);
+ *       threads, nine passes): the fusion effect alone; {@code unfusedSimd}: fusion off on the simd backend (its
+ *       own kernels, its thread pool); {@code unfusedReference}: fusion off on the reference backend (float64
+ *       scalar kernels);
  *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)} (one thread).
  * </ul>
  * Inputs are bound as tensors (no copy in), outputs stay in the executable's buffers: every variant reads x and
