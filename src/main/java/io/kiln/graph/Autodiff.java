@@ -208,7 +208,7 @@ final class Autodiff {
                 : spread;
     }
 
-    /** Sums {@code d} (of the broadcast result's shape) over the dimensions along which {@code target} was broadcast. */
+    /** Sums {@code d} (of the broadcast result's shape) over the dimensions {@code target} was broadcast along. */
     private Node reduceTo(Node d, Shape target, String site) {
         Shape s = d.shape;
         if (s.equals(target)) {

@@ -27,7 +27,7 @@ public final class CompileOptions {
         AUTO,
         /** Call {@code Backend.fusedElementwise} (the backend's own kernel; scalar tiles by default). */
         BACKEND,
-        /** A hidden class generated per expression with java.lang.classfile: one Vector API pass, steps in registers. */
+        /** A hidden class generated per expression (java.lang.classfile): one Vector API pass, steps in registers. */
         CODEGEN,
         /** The Vector API interpreter: each step over an L1-sized tile. */
         INTERPRETER
@@ -38,9 +38,11 @@ public final class CompileOptions {
     private final boolean profile;
     private final FusedKernels fusedKernels;
     private final boolean singleOpsAsFused;
+    private final int fusedThreads;
 
     private CompileOptions(Set<String> disabled, boolean dumpPasses, boolean profile, FusedKernels fusedKernels,
-                           boolean singleOpsAsFused) {
+                           boolean singleOpsAsFused, int fusedThreads) {
+        this.fusedThreads = fusedThreads;
         this.disabled = Collections.unmodifiableSet(disabled);
         this.dumpPasses = dumpPasses;
         this.profile = profile;
@@ -50,7 +52,7 @@ public final class CompileOptions {
 
     /** Every pass on, no dumps, no profiling, fused kernels chosen automatically ({@link FusedKernels#AUTO}). */
     public static CompileOptions defaults() {
-        return new CompileOptions(new LinkedHashSet<>(), false, false, FusedKernels.AUTO, false);
+        return new CompileOptions(new LinkedHashSet<>(), false, false, FusedKernels.AUTO, false, 0);
     }
 
     /** Every pass off: each op its own kernel, each value its own buffer. */
@@ -68,7 +70,7 @@ public final class CompileOptions {
             }
             d.add(n);
         }
-        return new CompileOptions(d, dumpPasses, profile, fusedKernels, singleOpsAsFused);
+        return new CompileOptions(d, dumpPasses, profile, fusedKernels, singleOpsAsFused, fusedThreads);
     }
 
     /** Switches passes back on. */
@@ -81,24 +83,27 @@ public final class CompileOptions {
             }
             d.remove(n);
         }
-        return new CompileOptions(d, dumpPasses, profile, fusedKernels, singleOpsAsFused);
+        return new CompileOptions(d, dumpPasses, profile, fusedKernels, singleOpsAsFused, fusedThreads);
     }
 
     /** Collects {@code toText()} and {@code toDot()} before and after each pass ({@link Executable#dumps()}). */
     public CompileOptions dumpPasses(boolean on) {
-        return new CompileOptions(new LinkedHashSet<>(disabled), on, profile, fusedKernels, singleOpsAsFused);
+        return new CompileOptions(new LinkedHashSet<>(disabled), on, profile, fusedKernels,
+                singleOpsAsFused, fusedThreads);
     }
 
     /** Times every kernel of every run (synchronizing after each), for {@link Executable#report()}. */
     public CompileOptions profile(boolean on) {
-        return new CompileOptions(new LinkedHashSet<>(disabled), dumpPasses, on, fusedKernels, singleOpsAsFused);
+        return new CompileOptions(new LinkedHashSet<>(disabled), dumpPasses, on, fusedKernels,
+                singleOpsAsFused, fusedThreads);
     }
 
     public CompileOptions fusedKernels(FusedKernels mode) {
         if (mode == null) {
             throw new InvalidArgumentException("CompileOptions.fusedKernels: mode is null");
         }
-        return new CompileOptions(new LinkedHashSet<>(disabled), dumpPasses, profile, mode, singleOpsAsFused);
+        return new CompileOptions(new LinkedHashSet<>(disabled), dumpPasses, profile, mode,
+                singleOpsAsFused, fusedThreads);
     }
 
     /**
@@ -106,7 +111,23 @@ public final class CompileOptions {
      * same elementwise code as "fusion on").
      */
     public CompileOptions singleOpsAsFused(boolean on) {
-        return new CompileOptions(new LinkedHashSet<>(disabled), dumpPasses, profile, fusedKernels, on);
+        return new CompileOptions(new LinkedHashSet<>(disabled), dumpPasses, profile, fusedKernels, on, fusedThreads);
+    }
+
+    /**
+     * Threads a large generated fused kernel may use (0, the default: every available processor; 1: the caller's
+     * thread only).
+     */
+    public CompileOptions fusedKernelThreads(int threads) {
+        if (threads < 0) {
+            throw new InvalidArgumentException("CompileOptions.fusedKernelThreads: must be >= 0, got " + threads);
+        }
+        return new CompileOptions(new LinkedHashSet<>(disabled), dumpPasses, profile, fusedKernels, singleOpsAsFused,
+                threads);
+    }
+
+    public int fusedKernelThreads() {
+        return fusedThreads;
     }
 
     public boolean enabled(String pass) {
@@ -136,6 +157,7 @@ public final class CompileOptions {
     @Override
     public String toString() {
         return "CompileOptions[disabled=" + disabled + ", dumpPasses=" + dumpPasses + ", profile=" + profile
-                + ", fusedKernels=" + fusedKernels + ", singleOpsAsFused=" + singleOpsAsFused + "]";
+                + ", fusedKernels=" + fusedKernels + ", singleOpsAsFused=" + singleOpsAsFused + ", fusedKernelThreads="
+                + fusedThreads + "]";
     }
 }

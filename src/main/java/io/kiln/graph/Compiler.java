@@ -30,8 +30,8 @@ final class Compiler {
             }
             if (!canFuse && p.name().equals(ElementwiseFusion.NAME)) {
                 if (options.dumpPasses()) {
-                    String why = "# skipped: backend " + backend.name() + " has no fused elementwise kernel for memory '"
-                            + backend.memory() + "'\n";
+                    String why = "# skipped: backend " + backend.name()
+                            + " has no fused elementwise kernel for memory '" + backend.memory() + "'\n";
                     dumps.add(new PassDump(p.name(), g.toText(), why + g.toText(), g.toDot(), g.toDot()));
                 }
                 continue;

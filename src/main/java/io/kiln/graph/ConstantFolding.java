@@ -86,7 +86,7 @@ public final class ConstantFolding implements Pass {
     }
 
     private static boolean isOne(Node n) {
-        return n.kind == OpKind.CONSTANT && ((Attr.Constant) n.attr).isScalar() && ((Attr.Constant) n.attr).scalar() == 1f;
+        return n.kind == OpKind.CONSTANT && n.attr instanceof Attr.Constant c && c.isScalar() && c.scalar() == 1f;
     }
 
     /** Runs the one op on the backend, through a graph of its constant inputs compiled with no passes. */

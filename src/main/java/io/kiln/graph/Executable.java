@@ -294,7 +294,8 @@ public final class Executable implements AutoCloseable {
             }
             case MSE_LOSS -> e -> backend.fill(e.tensors[o], backend.mseLoss(e.tensors[a], e.tensors[b], null));
             case MSE_GRAD -> e -> backend.mseLoss(e.tensors[a], e.tensors[b], e.tensors[o]);
-            case CROSS_ENTROPY -> e -> backend.fill(e.tensors[o], backend.crossEntropy(e.tensors[a], e.labels[b], null));
+            case CROSS_ENTROPY -> e -> backend.fill(e.tensors[o],
+                    backend.crossEntropy(e.tensors[a], e.labels[b], null));
             case CROSS_ENTROPY_GRAD -> e -> backend.crossEntropy(e.tensors[a], e.labels[b], e.tensors[o]);
             case CROSS_ENTROPY_SOFT -> e -> backend.fill(e.tensors[o],
                     backend.crossEntropySoft(e.tensors[a], e.tensors[b], null));
@@ -414,7 +415,9 @@ public final class Executable implements AutoCloseable {
             return e -> backend.mul(e.tensors[ins[0]], one, e.tensors[o]);
         }
         if (evaluator == FusedKernelSupport.Evaluator.CODEGEN) {
-            var kernel = FusedKernelCompiler.compile(expr);
+            int threads = options.fusedKernelThreads();
+            var kernel = FusedKernelCompiler.compile(expr,
+                    threads == 0 ? FusedKernelCompiler.DEFAULT_THREADS : threads);
             return e -> {
                 for (int i = 0; i < ins.length; i++) {
                     args[i] = e.tensors[ins[i]];

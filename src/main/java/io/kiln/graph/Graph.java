@@ -218,12 +218,13 @@ public final class Graph {
     private List<Node> checkInputs(OpKind kind, Object attr, String site, Node... in) {
         for (int i = 0; i < in.length; i++) {
             if (in[i] == null) {
-                throw new InvalidArgumentException(Shapes.opName(kind, attr) + ": operand " + i + " is null (node made at "
-                        + site + ")");
+                throw new InvalidArgumentException(Shapes.opName(kind, attr) + ": operand " + i
+                        + " is null (node made at " + site + ")");
             }
             if (in[i].graph != this) {
-                throw new InvalidArgumentException(Shapes.opName(kind, attr) + ": operand " + in[i] + " belongs to graph '"
-                        + in[i].graph.name + "', not '" + name + "' (node made at " + site + ")");
+                throw new InvalidArgumentException(Shapes.opName(kind, attr) + ": operand " + in[i]
+                        + " belongs to graph '" + in[i].graph.name + "', not '" + name + "' (node made at " + site
+                        + ")");
             }
         }
         return Arrays.asList(in);
@@ -351,7 +352,8 @@ public final class Graph {
                 throw new InvalidArgumentException(what + ": name is blank");
             }
             for (Node n : g.nodes) {
-                if ((n instanceof Input i && i.name().equals(name)) || (n instanceof Parameter p && p.name().equals(name))) {
+                if ((n instanceof Input i && i.name().equals(name))
+                        || (n instanceof Parameter p && p.name().equals(name))) {
                     throw new InvalidArgumentException(what + " " + name + ": the graph already has " + n);
                 }
             }

@@ -111,7 +111,8 @@ class FusedKernelsTest {
                     float[] o = ref.toArray(out);
                     for (int i = 0; i < 6; i++) {
                         assertEquals(Float.floatToIntBits(e[i]), Float.floatToIntBits(o[i]),
-                                NAMES[k] + " " + op.opName() + "(" + xs[i] + ", " + ys[i] + "): " + e[i] + " vs " + o[i]);
+                                NAMES[k] + " " + op.opName() + "(" + xs[i] + ", " + ys[i] + "): " + e[i] + " vs "
+                                        + o[i]);
                     }
                 }
             }
@@ -216,13 +217,38 @@ class FusedKernelsTest {
     }
 
     @Test
+    void largeGeneratedKernelsSplitOverThreadsGiveTheSameBits() {
+        int rows = 1100;
+        int cols = 1001; // 1.1 M elements: above the parallel threshold, rows not a multiple of anything
+        FusedExpression.Builder b = FusedExpression.builder(2);
+        b.activation(Activation.GELU_TANH, b.binary(BinaryOp.ADD, b.input(0), b.input(1)));
+        FusedExpression e = b.build();
+        try (Tensor x = ref.fromArray(Data.uniform(5, rows * cols, -3, 3), rows, cols);
+             Tensor bias = ref.fromArray(Data.uniform(6, cols, -1, 1), cols);
+             Tensor full = ref.fromArray(Data.uniform(7, rows * cols, -1, 1), rows, cols);
+             Tensor one = ref.allocate(rows, cols); Tensor many = ref.allocate(rows, cols)) {
+            for (Tensor second : new Tensor[] {bias, full}) { // row mode (bias), flat mode (same shapes)
+                FusedKernelCompiler.compile(e, 1).evaluate(new Tensor[] {x, second}, one);
+                FusedKernelCompiler.compile(e, 3).evaluate(new Tensor[] {x, second}, many);
+                float[] a = ref.toArray(one);
+                float[] c = ref.toArray(many);
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(c[i]), "element " + i);
+                }
+                assertTrue(a[a.length - 1] != 0f || c[c.length - 1] == 0f);
+            }
+        }
+    }
+
+    @Test
     void theHookValidatesBeforeAnyWork() {
         FusedExpression.Builder b = FusedExpression.builder(2);
         b.binary(BinaryOp.ADD, b.input(0), b.input(1));
         FusedExpression e = b.build();
         try (Tensor a = ref.allocate(3, 4); Tensor c = ref.allocate(5); Tensor out = ref.allocate(3, 4);
              Tensor big = ref.allocate(2, 3, 4)) {
-            ShapeException s = assertThrows(ShapeException.class, () -> ref.fusedElementwise(e, new Tensor[] {a, c}, out));
+            ShapeException s = assertThrows(ShapeException.class,
+                    () -> ref.fusedElementwise(e, new Tensor[] {a, c}, out));
             assertTrue(s.getMessage().contains("[5]") && s.getMessage().contains("[3, 4]"), s.getMessage());
             assertThrows(ShapeException.class, () -> ref.fusedElementwise(e, new Tensor[] {a, big}, out),
                     "an input larger than out does not broadcast to it");

@@ -91,7 +91,8 @@ class PassesTest {
         g.output("y", geluFromPrimitives(x));
         float[] xs = Data.uniform(11, 64 * 33, -12, 12);
         CountingBackend be = new CountingBackend();
-        try (Executable exe = g.compile(be); Tensor xt = be.fromArray(xs, 64, 33); Tensor expect = be.allocate(64, 33)) {
+        try (Executable exe = g.compile(be); Tensor xt = be.fromArray(xs, 64, 33);
+             Tensor expect = be.allocate(64, 33)) {
             assertEquals(1, exe.kernels().size(), exe.optimizedGraph().toText());
             Kernel k = exe.kernels().get(0);
             assertEquals("mul+mul+mul+add+mul+mul+tanh+add+mul", k.name());

@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * in place (same shape), per column ({@code [cols]} bias-like), per row ({@code [rows, 1]}) or as a scalar; any other
  * broadcast falls back to {@link VectorInterpreter}. Generated classes are cached by (expression, access pattern).
  *
- * <p>Accuracy: as {@link VectorMath}. Single-threaded; an input may share storage with the output when it has the
- * output's shape (each vector is loaded before the same lanes are stored).
+ * <p>Outputs of {@link #PARALLEL_ELEMENTS} or more are split over threads (rows, or 4 KiB-aligned chunks) on the
+ * common fork-join pool, the caller running one part. Accuracy: as {@link VectorMath}. An input may share storage
+ * with the output when it has the output's shape (each vector is loaded before the same lanes are stored).
  */
 public final class FusedKernelCompiler {
     private static final ClassDesc FV = ClassDesc.of("jdk.incubator.vector.FloatVector");
@@ -45,15 +46,19 @@ public final class FusedKernelCompiler {
     private static final MethodTypeDesc MASK = MethodTypeDesc.of(VM, ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final MethodTypeDesc BROADCAST = MethodTypeDesc.of(FV, ConstantDescs.CD_float);
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(ConstantDescs.CD_void, FARR.arrayType(), FARR,
-            ConstantDescs.CD_int, ConstantDescs.CD_int);
+            ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int);
 
-    // locals of run(): 0 this, 1 in, 2 out, 3 rows, 4 cols, then these
-    private static final int UPPER = 5;
-    private static final int ROW = 6;
-    private static final int BASE = 7;
-    private static final int COL = 8;
-    private static final int MASK_SLOT = 9;
-    private static final int FIRST_ARRAY = 10;
+    // locals of run(): 0 this, 1 in, 2 out, 3 rowFrom, 4 rowTo, 5 cols, 6 offset, then these
+    private static final int ROW_FROM = 3;
+    private static final int ROW_TO = 4;
+    private static final int COLS = 5;
+    private static final int OFFSET = 6;
+    private static final int UPPER = 7;
+    private static final int ROW = 8;
+    private static final int BASE = 9;
+    private static final int COL = 10;
+    private static final int MASK_SLOT = 11;
+    private static final int FIRST_ARRAY = 12;
 
     private record Key(FusedExpression expression, List<Access> access) {
     }
@@ -73,13 +78,23 @@ public final class FusedKernelCompiler {
      * loop generated for the access pattern, cached by (expression, pattern).
      */
     public static CompiledFusedKernel compile(FusedExpression expr) {
-        return new CompiledFusedKernel(expr, false);
+        return new CompiledFusedKernel(expr, false, DEFAULT_THREADS);
+    }
+
+    /** As {@link #compile(FusedExpression)}, splitting outputs of {@link #PARALLEL_ELEMENTS} or more over threads. */
+    public static CompiledFusedKernel compile(FusedExpression expr, int threads) {
+        return new CompiledFusedKernel(expr, false, threads);
     }
 
     /** A kernel that runs a generated loop from its first call (tests, benchmarks). */
     public static CompiledFusedKernel compileNow(FusedExpression expr) {
-        return new CompiledFusedKernel(expr, true);
+        return new CompiledFusedKernel(expr, true, DEFAULT_THREADS);
     }
+
+    /** Outputs of at least this many elements are split over threads (4 MiB: below it the fork costs too much). */
+    public static final int PARALLEL_ELEMENTS = 1 << 20;
+    /** Threads of a large fused kernel unless told otherwise: the available processors. */
+    public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
 
     /** Number of generated classes so far. */
     public static int generatedClasses() {
@@ -95,11 +110,16 @@ public final class FusedKernelCompiler {
         private FusedLoop lastLoop;
         private boolean lastRowMode;
         private boolean warm;
+        private final int threads;
 
-        CompiledFusedKernel(FusedExpression expr, boolean eager) {
+        CompiledFusedKernel(FusedExpression expr, boolean eager, int threads) {
+            if (threads < 1) {
+                throw new io.kiln.core.InvalidArgumentException("fused kernel: threads must be >= 1, got " + threads);
+            }
             this.expr = expr;
             this.arrays = new float[expr.inputCount()][];
             this.warm = eager;
+            this.threads = threads;
         }
 
         public FusedExpression expression() {
@@ -142,13 +162,49 @@ public final class FusedKernelCompiler {
             }
             float[] o = ((HostTensor) out).data();
             try {
+                int n = os.size();
+                int parts = n >= PARALLEL_ELEMENTS ? threads : 1;
                 if (lastRowMode) {
-                    lastLoop.run(arrays, o, os.rows(), os.cols());
+                    int rows = os.rows();
+                    parts = Math.min(parts, rows);
+                    if (parts <= 1) {
+                        lastLoop.run(arrays, o, 0, rows, os.cols(), 0);
+                    } else {
+                        split(parts, rows, 1, (from, to) -> lastLoop.run(arrays, o, from, to, os.cols(), 0));
+                    }
+                } else if (parts <= 1) {
+                    lastLoop.run(arrays, o, 0, 1, n, 0);
                 } else {
-                    lastLoop.run(arrays, o, 1, os.size());
+                    // chunks of whole 4 KiB blocks, so no two threads write the same cache line
+                    split(parts, n, 1024, (from, to) -> lastLoop.run(arrays, o, 0, 1, to - from, from));
                 }
             } finally {
                 Arrays.fill(arrays, null);
+            }
+        }
+
+        private interface Range {
+            void run(int from, int to);
+        }
+
+        /** Runs [0, total) in {@code parts} ranges (multiples of {@code grain}): the last here, the rest forked. */
+        private static void split(int parts, int total, int grain, Range body) {
+            int blocks = (total + grain - 1) / grain;
+            java.util.List<java.util.concurrent.ForkJoinTask<?>> forked = new java.util.ArrayList<>(parts - 1);
+            int start = 0;
+            for (int p = 0; p < parts; p++) {
+                int end = p == parts - 1 ? total : Math.min(total, (int) ((long) blocks * (p + 1) / parts) * grain);
+                int from = start;
+                int to = end;
+                if (p == parts - 1) {
+                    body.run(from, to);
+                } else if (to > from) {
+                    forked.add(java.util.concurrent.ForkJoinPool.commonPool().submit(() -> body.run(from, to)));
+                }
+                start = end;
+            }
+            for (java.util.concurrent.ForkJoinTask<?> t : forked) {
+                t.join();
             }
         }
 
@@ -209,11 +265,11 @@ public final class FusedKernelCompiler {
             c.astore(FIRST_ARRAY + k);
         }
         // upper = cols & -LANES (LANES is a power of two)
-        c.iload(4);
+        c.iload(COLS);
         c.loadConstant(-VectorMath.LANES);
         c.iand();
         c.istore(UPPER);
-        c.iconst_0();
+        c.iload(ROW_FROM);
         c.istore(ROW);
         Label rowLoop = c.newLabel();
         Label end = c.newLabel();
@@ -222,11 +278,13 @@ public final class FusedKernelCompiler {
         Label nextRow = c.newLabel();
         c.labelBinding(rowLoop);
         c.iload(ROW);
-        c.iload(3);
+        c.iload(ROW_TO);
         c.if_icmpge(end);
         c.iload(ROW);
-        c.iload(4);
+        c.iload(COLS);
         c.imul();
+        c.iload(OFFSET);
+        c.iadd();
         c.istore(BASE);
         c.iconst_0();
         c.istore(COL);
@@ -239,10 +297,10 @@ public final class FusedKernelCompiler {
         c.goto_(colLoop);
         c.labelBinding(tail);
         c.iload(COL);
-        c.iload(4);
+        c.iload(COLS);
         c.if_icmpge(nextRow);
         c.iload(COL);
-        c.iload(4);
+        c.iload(COLS);
         c.invokestatic(MATH, "mask", MASK);
         c.astore(MASK_SLOT);
         body(c, expr, access, firstStep, true);

@@ -35,14 +35,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * memory roof, a plain {@code System.arraycopy} of the same 8 bytes per element.
  *
  * <ul>
- *   <li>{@code fusedCodegen}: one generated Vector API class (single thread); {@code fusedInterpreter}: the Vector
- *       API tile interpreter; {@code fusedReferenceDefault}: the backend's default scalar tiled kernel (reference);
- *   <li>{@code handWrittenVectorLoop}: the same maths written by hand as one Vector API loop (what codegen should
- *       match);
- *   <li>{@code unfusedSameCode}: fusion off, each op a one-op generated kernel (same code quality, nine passes):
- *       the fusion effect alone; {@code unfusedSimd}: fusion off on the simd backend (its own kernels, its thread
- *       pool); {@code unfusedReference}: fusion off on the reference backend (float64 scalar kernels);
- *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)}.
+ *   <li>{@code fusedCodegen}: one generated Vector API class, split over the available processors (2 here);
+ *       {@code fusedCodegenOneThread}: the same on the caller's thread only; {@code fusedInterpreter}: the Vector
+ *       API tile interpreter (one thread); {@code fusedReferenceDefault}: the backend's default scalar tiled
+ *       kernel (reference);
+ *   <li>{@code handWrittenVectorLoop}: the same maths written by hand as one Vector API loop, one thread (what
+ *       codegen should match);
+ *   <li>{@code unfusedSameCode} ({@code OneThread}): fusion off, each op a one-op generated kernel (same code, same
+ *       threads, nine passes): the fusion effect alone; {@code unfusedSimd}: fusion off on the simd backend (its
+ *       own kernels, its thread pool); {@code unfusedReference}: fusion off on the reference backend (float64
+ *       scalar kernels);
+ *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)} (one thread).
  * </ul>
  * Inputs are bound as tensors (no copy in), outputs stay in the executable's buffers: every variant reads x and
  * writes y the same way. Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run:
@@ -65,6 +68,8 @@ public class FusedGeluBench {
     private Tensor xRef;
     private Tensor xSimd;
     private Executable fusedCodegen;
+    private Executable fusedCodegenOneThread;
+    private Executable unfusedSameCodeOneThread;
     private Executable fusedInterpreter;
     private Executable fusedReferenceDefault;
     private Executable unfusedSameCode;
@@ -87,6 +92,10 @@ public class FusedGeluBench {
         CompileOptions on = CompileOptions.defaults();
         CompileOptions off = CompileOptions.defaults().disable(ElementwiseFusion.NAME);
         fusedCodegen = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.CODEGEN));
+        fusedCodegenOneThread = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.CODEGEN)
+                .fusedKernelThreads(1));
+        unfusedSameCodeOneThread = compile(reference, xRef, off.singleOpsAsFused(true)
+                .fusedKernels(CompileOptions.FusedKernels.CODEGEN).fusedKernelThreads(1));
         fusedInterpreter = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.INTERPRETER));
         fusedReferenceDefault = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.BACKEND));
         unfusedSameCode = compile(reference, xRef, off.singleOpsAsFused(true)
@@ -105,7 +114,8 @@ public class FusedGeluBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (Executable e : new Executable[] {fusedCodegen, fusedInterpreter, fusedReferenceDefault, unfusedSameCode,
+        for (Executable e : new Executable[] {fusedCodegen, fusedCodegenOneThread, unfusedSameCodeOneThread,
+                fusedInterpreter, fusedReferenceDefault, unfusedSameCode,
                 unfusedSimd, unfusedReference}) {
             e.close();
         }
@@ -117,6 +127,18 @@ public class FusedGeluBench {
     public Tensor fusedCodegen(CpuTime cpu) {
         cpu.ops++;
         return fusedCodegen.run().tensor("y");
+    }
+
+    @Benchmark
+    public Tensor fusedCodegenOneThread(CpuTime cpu) {
+        cpu.ops++;
+        return fusedCodegenOneThread.run().tensor("y");
+    }
+
+    @Benchmark
+    public Tensor unfusedSameCodeOneThread(CpuTime cpu) {
+        cpu.ops++;
+        return unfusedSameCodeOneThread.run().tensor("y");
     }
 
     @Benchmark
