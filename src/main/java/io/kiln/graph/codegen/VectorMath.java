@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatVector}s of the preferred species. The generated kernels ({@link FusedKernelCompiler}) call these; they
  * are small, so C2 inlines them and every intermediate stays in a register.
  *
- * <p>Accuracy: add/sub/mul/div/sqrt are correctly rounded; exp (≤ 2 ulp), log (≤ 2 ulp) and tanh (≤ 3 ulp) are the
+ * <p>Accuracy: add/sub/mul/div/sqrt are correctly rounded; exp (≤ 2 ulp), log (≤ 2 ulp) and tanh (≤ 5 ulp) are the
  * simd backend's register-resident polynomials ({@link io.kiln.backend.simd.VectorMath}, bounds tested there), not
  * {@code lanewise(EXP/TANH)}, which calls out to SVML stubs and measured 2x slower inside a fused GELU loop; erf is a
  * polynomial fitted here (two pieces, Chebyshev least squares in float64, Horner with FMA in float): within 3 float

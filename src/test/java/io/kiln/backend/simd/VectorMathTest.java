@@ -118,4 +118,18 @@ class VectorMathTest {
         assertEquals(-1f, y[3]);
         assertTrue(Float.isNaN(y[4]));
     }
+
+    @Test
+    void tanhAndErfSaturateToExactlyOneAtTheirClamp() {
+        float[] x = {9f, -9f, 9.5f, 1e30f, -1e30f, 4f, -4f, 4.5f, Float.MAX_VALUE, -Float.MAX_VALUE};
+        float[] y = new float[x.length];
+        ElementwiseLoops.tanh(x, 0, y, 0, x.length);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Math.signum(x[i]), y[i], "tanh(" + x[i] + ")");
+        }
+        ElementwiseLoops.erf(x, 0, y, 0, x.length);
+        for (int i = 3; i < x.length; i++) {
+            assertEquals(Math.signum(x[i]), y[i], "erf(" + x[i] + ")");
+        }
+    }
 }

@@ -45,7 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       threads, nine passes): the fusion effect alone; {@code unfusedSimd}: fusion off on the simd backend (its
  *       own kernels, its thread pool); {@code unfusedReference}: fusion off on the reference backend (float64
  *       scalar kernels);
- *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)} (one thread).
+ *   <li>{@code copy}: {@code System.arraycopy(x, 0, y, 0, n)} (one thread); {@code copyTwoThreads}: the same
+ *       copy split in two halves, one on a helper thread (the memory roof for the two-thread variants).
  * </ul>
  * Inputs are bound as tensors (no copy in), outputs stay in the executable's buffers: every variant reads x and
  * writes y the same way. Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run:
@@ -75,6 +76,7 @@ public class FusedGeluBench {
     private Executable unfusedSameCode;
     private Executable unfusedSimd;
     private Executable unfusedReference;
+    private java.util.concurrent.ExecutorService helper;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -102,6 +104,11 @@ public class FusedGeluBench {
                 .fusedKernels(CompileOptions.FusedKernels.CODEGEN));
         unfusedSimd = compile(simd, xSimd, off);
         unfusedReference = compile(reference, xRef, off);
+        helper = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "copy-helper");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private Executable compile(Backend be, Tensor in, CompileOptions options) {
@@ -121,6 +128,7 @@ public class FusedGeluBench {
         }
         xRef.close();
         xSimd.close();
+        helper.shutdownNow();
     }
 
     @Benchmark
@@ -192,6 +200,16 @@ public class FusedGeluBench {
     public float[] copy(CpuTime cpu) {
         cpu.ops++;
         System.arraycopy(x, 0, y, 0, n);
+        return y;
+    }
+
+    @Benchmark
+    public float[] copyTwoThreads(CpuTime cpu) throws Exception {
+        cpu.ops++;
+        int half = n / 2 / 1024 * 1024;
+        java.util.concurrent.Future<?> other = helper.submit(() -> System.arraycopy(x, half, y, half, n - half));
+        System.arraycopy(x, 0, y, 0, half);
+        other.get();
         return y;
     }
 }
