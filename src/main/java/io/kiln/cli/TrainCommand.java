@@ -164,9 +164,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean condense;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads wanted for the backend's pool: sets the kiln.threads property before the backend "
-                    + "is created. The simd backend sizes its pool from the processors the JVM sees; if that differs, "
-                    + "a note says to start the JVM with -XX:ActiveProcessorCount=N")
+            description = "threads of the backend's pool (simd; the caller included): sets the kiln.threads "
+                    + "property before the backend is created (default: one per processor the JVM sees)")
     Integer threads;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
@@ -225,11 +224,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // kiln --backend NAME (inherited by every subcommand) wins; else the kiln.backend property, else auto
         Backend be = Backends.select(parent != null ? parent.backend() : null);
-        if (threads != null && be.name().equals("simd") && Runtime.getRuntime().availableProcessors() != threads) {
-            err.println("kiln train: note: --threads " + threads + " is not applied: the simd backend uses the "
-                    + Runtime.getRuntime().availableProcessors() + " processors the JVM sees; start the JVM with "
-                    + "-XX:ActiveProcessorCount=" + threads);
-        }
         DataSplit split = DataSources.load(data, seed).limit(limitTrain, limitTest);
         Ops ops = new Ops(be, new CostMeter());
         Map<String, Object> hp = new LinkedHashMap<>();

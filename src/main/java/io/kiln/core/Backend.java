@@ -36,6 +36,35 @@ public abstract class Backend implements AutoCloseable {
     public void close() {
     }
 
+    // ------------------------------------------------------------------------------------------------ threads
+
+    /** Threads this backend's host kernels run on, the caller included (1: serial, the default). */
+    public int parallelism() {
+        return 1;
+    }
+
+    /**
+     * Runs {@code body.accept(t)} for every {@code t} in [0, {@code tasks}) on this backend's threads, the caller
+     * taking a share, and returns when all are done; the first failure is rethrown. For host work that the
+     * backend's own kernels do not cover (the graph compiler's generated fused kernels), so that a process has one
+     * pool per backend and never a second one competing with it. Tasks should be independent; a task must not call
+     * {@code parallelFor} expecting more parallelism (nested calls run serially). Safe to call from many threads.
+     */
+    public final void parallelFor(int tasks, java.util.function.IntConsumer body) {
+        Checks.notNull("parallel_for", "body", body);
+        if (tasks < 0) {
+            throw new InvalidArgumentException("parallel_for: tasks must be >= 0, got " + tasks);
+        }
+        doParallelFor(tasks, body);
+    }
+
+    /** Kernel of {@link #parallelFor}; the default runs every task on the caller, in order. */
+    protected void doParallelFor(int tasks, java.util.function.IntConsumer body) {
+        for (int t = 0; t < tasks; t++) {
+            body.accept(t);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ memory
 
     /** A new zero-filled tensor. */

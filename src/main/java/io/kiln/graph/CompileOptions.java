@@ -115,8 +115,9 @@ public final class CompileOptions {
     }
 
     /**
-     * Threads a large generated fused kernel may use (0, the default: every available processor; 1: the caller's
-     * thread only).
+     * Parts a large generated fused kernel is split into, run on the backend's pool ({@link
+     * io.kiln.core.Backend#parallelFor}): 0, the default, is four per thread of the backend's pool ({@link
+     * io.kiln.core.Backend#parallelism}; one part on a serial backend); 1 is the caller's thread only.
      */
     public CompileOptions fusedKernelThreads(int threads) {
         if (threads < 0) {

@@ -416,8 +416,10 @@ public final class Executable implements AutoCloseable {
         }
         if (evaluator == FusedKernelSupport.Evaluator.CODEGEN) {
             int threads = options.fusedKernelThreads();
-            var kernel = FusedKernelCompiler.compile(expr,
-                    threads == 0 ? FusedKernelCompiler.DEFAULT_THREADS : threads);
+            // default: 4 parts per pool thread, claimed dynamically, so a thread slowed by another process (or
+            // a core shared with one) does not hold the rest waiting
+            int parts = threads != 0 ? threads : backend.parallelism() == 1 ? 1 : 4 * backend.parallelism();
+            var kernel = FusedKernelCompiler.compile(expr, parts, backend);
             return e -> {
                 for (int i = 0; i < ins.length; i++) {
                     args[i] = e.tensors[ins[i]];

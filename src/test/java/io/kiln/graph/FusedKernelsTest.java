@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiln.backend.simd.GemmBlocking;
+import io.kiln.backend.simd.SimdBackend;
 import io.kiln.conformance.Tolerance;
 import io.kiln.core.Activation;
 import io.kiln.core.Backend;
@@ -226,10 +228,11 @@ class FusedKernelsTest {
         try (Tensor x = ref.fromArray(Data.uniform(5, rows * cols, -3, 3), rows, cols);
              Tensor bias = ref.fromArray(Data.uniform(6, cols, -1, 1), cols);
              Tensor full = ref.fromArray(Data.uniform(7, rows * cols, -1, 1), rows, cols);
-             Tensor one = ref.allocate(rows, cols); Tensor many = ref.allocate(rows, cols)) {
+             Tensor one = ref.allocate(rows, cols); Tensor many = ref.allocate(rows, cols);
+             Backend pool = new SimdBackend(3, GemmBlocking.defaults())) {
             for (Tensor second : new Tensor[] {bias, full}) { // row mode (bias), flat mode (same shapes)
-                FusedKernelCompiler.compile(e, 1).evaluate(new Tensor[] {x, second}, one);
-                FusedKernelCompiler.compile(e, 3).evaluate(new Tensor[] {x, second}, many);
+                FusedKernelCompiler.compile(e, 1, null).evaluate(new Tensor[] {x, second}, one);
+                FusedKernelCompiler.compile(e, 3, pool).evaluate(new Tensor[] {x, second}, many);
                 float[] a = ref.toArray(one);
                 float[] c = ref.toArray(many);
                 for (int i = 0; i < a.length; i++) {

@@ -100,6 +100,16 @@ public final class SimdBackend extends Backend {
         return threads.threads();
     }
 
+    @Override
+    public int parallelism() {
+        return threads.threads();
+    }
+
+    @Override
+    protected void doParallelFor(int tasks, java.util.function.IntConsumer body) {
+        threads.forEach(tasks, threads.threads(), body::accept);
+    }
+
     public GemmBlocking gemmBlocking() {
         return gemm.blocking();
     }

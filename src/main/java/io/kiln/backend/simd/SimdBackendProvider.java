@@ -9,7 +9,8 @@ import java.util.Optional;
  * Registers the SIMD backend ({@code simd}, priority 30: preferred by {@code auto} over OpenCL and the reference).
  * Unavailable when the {@code jdk.incubator.vector} module is not resolved (the JVM needs
  * {@code --add-modules jdk.incubator.vector}) or when its preferred float species has fewer than 4 lanes (no SIMD
- * worth the name; the Vector API would fall back to scalar code).
+ * worth the name; the Vector API would fall back to scalar code). Its pool has {@code -Dkiln.threads=N} threads
+ * (the caller included), by default one per processor the JVM sees.
  */
 public final class SimdBackendProvider implements BackendProvider {
     /** Fewer float lanes than this and the backend reports itself unavailable. */
@@ -48,8 +49,29 @@ public final class SimdBackendProvider implements BackendProvider {
         }
     }
 
+    /** System property with the pool's thread count (the caller included); default: the available processors. */
+    public static final String THREADS_PROPERTY = "kiln.threads";
+
     @Override
     public Backend create() {
-        return new SimdBackend();
+        return new SimdBackend(threads(System.getProperty(THREADS_PROPERTY)), GemmBlocking.defaults());
+    }
+
+    /** The thread count a {@code kiln.threads} value asks for (null or blank: the available processors). */
+    static int threads(String value) {
+        if (value == null || value.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw new io.kiln.core.InvalidArgumentException("simd backend: -D" + THREADS_PROPERTY + "=" + value
+                    + " is not a thread count (want an integer >= 1)");
+        }
+        return n;
     }
 }

@@ -1,5 +1,6 @@
 package io.kiln.graph.codegen;
 
+import io.kiln.core.Backend;
 import io.kiln.core.FusedExpression;
 import io.kiln.core.HostTensor;
 import io.kiln.core.KernelBuildException;
@@ -21,12 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Generates, per fused expression and input-access pattern, a hidden class (with {@code java.lang.classfile})
  * whose {@link FusedLoop#run} is one Vector API loop over the output: each iteration loads a vector of every input,
  * applies every step of the expression through {@link VectorMath} (small static methods C2 inlines, so each step's
- * value stays in a register) and stores one vector of the result; the tail is one masked iteration. Inputs are read
+ * value stays in a register) and stores one vector of the result, every vector through one masked call site (the
+ * mask is all-true but at the end of a row). Inputs are read
  * in place (same shape), per column ({@code [cols]} bias-like), per row ({@code [rows, 1]}) or as a scalar; any other
  * broadcast falls back to {@link VectorInterpreter}. Generated classes are cached by (expression, access pattern).
  *
- * <p>Outputs of {@link #PARALLEL_ELEMENTS} or more are split over threads (rows, or 4 KiB-aligned chunks) on the
- * common fork-join pool, the caller running one part. Accuracy: as {@link VectorMath}. An input may share storage
+ * <p>Outputs of {@link #PARALLEL_ELEMENTS} or more are split into parts (rows, or 4 KiB-aligned chunks) run with
+ * {@link Backend#parallelFor} on the backend the graph was compiled for: its one pool, the caller taking a share
+ * (a serial backend runs the parts in order on the caller). Accuracy: as {@link VectorMath}. An input may share storage
  * with the output when it has the output's shape (each vector is loaded before the same lanes are stored).
  */
 public final class FusedKernelCompiler {
@@ -53,7 +56,7 @@ public final class FusedKernelCompiler {
     private static final int ROW_TO = 4;
     private static final int COLS = 5;
     private static final int OFFSET = 6;
-    private static final int UPPER = 7;
+    // slot 7 is unused (it held the unmasked loop bound)
     private static final int ROW = 8;
     private static final int BASE = 9;
     private static final int COL = 10;
@@ -78,23 +81,24 @@ public final class FusedKernelCompiler {
      * loop generated for the access pattern, cached by (expression, pattern).
      */
     public static CompiledFusedKernel compile(FusedExpression expr) {
-        return new CompiledFusedKernel(expr, false, DEFAULT_THREADS);
+        return new CompiledFusedKernel(expr, false, 1, null);
     }
 
-    /** As {@link #compile(FusedExpression)}, splitting outputs of {@link #PARALLEL_ELEMENTS} or more over threads. */
-    public static CompiledFusedKernel compile(FusedExpression expr, int threads) {
-        return new CompiledFusedKernel(expr, false, threads);
+    /**
+     * As {@link #compile(FusedExpression)}, splitting outputs of {@link #PARALLEL_ELEMENTS} or more into
+     * {@code parts} parts run with {@code pool.parallelFor} (in order on the caller when {@code pool} is null).
+     */
+    public static CompiledFusedKernel compile(FusedExpression expr, int parts, Backend pool) {
+        return new CompiledFusedKernel(expr, false, parts, pool);
     }
 
-    /** A kernel that runs a generated loop from its first call (tests, benchmarks). */
+    /** A kernel that runs a generated loop from its first call, on the caller's thread (tests, benchmarks). */
     public static CompiledFusedKernel compileNow(FusedExpression expr) {
-        return new CompiledFusedKernel(expr, true, DEFAULT_THREADS);
+        return new CompiledFusedKernel(expr, true, 1, null);
     }
 
     /** Outputs of at least this many elements are split over threads (4 MiB: below it the fork costs too much). */
     public static final int PARALLEL_ELEMENTS = 1 << 20;
-    /** Threads of a large fused kernel unless told otherwise: the available processors. */
-    public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
 
     /** Number of generated classes so far. */
     public static int generatedClasses() {
@@ -111,15 +115,17 @@ public final class FusedKernelCompiler {
         private boolean lastRowMode;
         private boolean warm;
         private final int threads;
+        private final Backend pool;
 
-        CompiledFusedKernel(FusedExpression expr, boolean eager, int threads) {
-            if (threads < 1) {
-                throw new io.kiln.core.InvalidArgumentException("fused kernel: threads must be >= 1, got " + threads);
+        CompiledFusedKernel(FusedExpression expr, boolean eager, int parts, Backend pool) {
+            if (parts < 1) {
+                throw new io.kiln.core.InvalidArgumentException("fused kernel: parts must be >= 1, got " + parts);
             }
             this.expr = expr;
             this.arrays = new float[expr.inputCount()][];
             this.warm = eager;
-            this.threads = threads;
+            this.threads = parts;
+            this.pool = pool;
         }
 
         public FusedExpression expression() {
@@ -187,24 +193,25 @@ public final class FusedKernelCompiler {
             void run(int from, int to);
         }
 
-        /** Runs [0, total) in {@code parts} ranges (multiples of {@code grain}): the last here, the rest forked. */
-        private static void split(int parts, int total, int grain, Range body) {
+        /**
+         * Runs [0, total) in {@code parts} ranges (multiples of {@code grain}, the last one ragged) on the pool's
+         * threads, or in order on the caller without a pool.
+         */
+        private void split(int parts, int total, int grain, Range body) {
             int blocks = (total + grain - 1) / grain;
-            java.util.List<java.util.concurrent.ForkJoinTask<?>> forked = new java.util.ArrayList<>(parts - 1);
-            int start = 0;
-            for (int p = 0; p < parts; p++) {
-                int end = p == parts - 1 ? total : Math.min(total, (int) ((long) blocks * (p + 1) / parts) * grain);
-                int from = start;
-                int to = end;
-                if (p == parts - 1) {
+            java.util.function.IntConsumer part = p -> {
+                int from = p == 0 ? 0 : Math.min(total, (int) ((long) blocks * p / parts) * grain);
+                int to = p == parts - 1 ? total : Math.min(total, (int) ((long) blocks * (p + 1) / parts) * grain);
+                if (to > from) {
                     body.run(from, to);
-                } else if (to > from) {
-                    forked.add(java.util.concurrent.ForkJoinPool.commonPool().submit(() -> body.run(from, to)));
                 }
-                start = end;
-            }
-            for (java.util.concurrent.ForkJoinTask<?> t : forked) {
-                t.join();
+            };
+            if (pool == null) {
+                for (int p = 0; p < parts; p++) {
+                    part.accept(p);
+                }
+            } else {
+                pool.parallelFor(parts, part);
             }
         }
 
@@ -264,17 +271,11 @@ public final class FusedKernelCompiler {
             c.aaload();
             c.astore(FIRST_ARRAY + k);
         }
-        // upper = cols & -LANES (LANES is a power of two)
-        c.iload(COLS);
-        c.loadConstant(-VectorMath.LANES);
-        c.iand();
-        c.istore(UPPER);
         c.iload(ROW_FROM);
         c.istore(ROW);
         Label rowLoop = c.newLabel();
         Label end = c.newLabel();
         Label colLoop = c.newLabel();
-        Label tail = c.newLabel();
         Label nextRow = c.newLabel();
         c.labelBinding(rowLoop);
         c.iload(ROW);
@@ -288,14 +289,10 @@ public final class FusedKernelCompiler {
         c.istore(BASE);
         c.iconst_0();
         c.istore(COL);
+        // one masked call site for every vector (the mask is all-true but at the row's end): a second, unmasked
+        // copy of the body for full vectors doubles the IR C2 inlines and can push it over its inlining node
+        // budget, which leaves a helper un-inlined and boxes its vectors (see io.kiln.backend.simd.VectorMath)
         c.labelBinding(colLoop);
-        c.iload(COL);
-        c.iload(UPPER);
-        c.if_icmpge(tail);
-        body(c, expr, access, firstStep, false);
-        c.iinc(COL, VectorMath.LANES);
-        c.goto_(colLoop);
-        c.labelBinding(tail);
         c.iload(COL);
         c.iload(COLS);
         c.if_icmpge(nextRow);
@@ -304,6 +301,8 @@ public final class FusedKernelCompiler {
         c.invokestatic(MATH, "mask", MASK);
         c.astore(MASK_SLOT);
         body(c, expr, access, firstStep, true);
+        c.iinc(COL, VectorMath.LANES);
+        c.goto_(colLoop);
         c.labelBinding(nextRow);
         c.iinc(ROW, 1);
         c.goto_(rowLoop);

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * memory roof, a plain {@code System.arraycopy} of the same 8 bytes per element.
  *
  * <ul>
- *   <li>{@code fusedCodegen}: one generated Vector API class, split over the available processors (2 here);
+ *   <li>{@code fusedCodegen}: one generated Vector API class, split over the simd backend's pool (2 threads here);
  *       {@code fusedCodegenOneThread}: the same on the caller's thread only; {@code fusedInterpreter}: the Vector
  *       API tile interpreter (one thread); {@code fusedReferenceDefault}: the backend's default scalar tiled
  *       kernel (reference);
@@ -93,14 +93,15 @@ public class FusedGeluBench {
         xSimd = simd.fromArray(x, n);
         CompileOptions on = CompileOptions.defaults();
         CompileOptions off = CompileOptions.defaults().disable(ElementwiseFusion.NAME);
-        fusedCodegen = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.CODEGEN));
-        fusedCodegenOneThread = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.CODEGEN)
+        // generated kernels run on the pool of the backend compiled for (simd: 2 threads here; reference: serial)
+        fusedCodegen = compile(simd, xSimd, on.fusedKernels(CompileOptions.FusedKernels.CODEGEN));
+        fusedCodegenOneThread = compile(simd, xSimd, on.fusedKernels(CompileOptions.FusedKernels.CODEGEN)
                 .fusedKernelThreads(1));
-        unfusedSameCodeOneThread = compile(reference, xRef, off.singleOpsAsFused(true)
+        unfusedSameCodeOneThread = compile(simd, xSimd, off.singleOpsAsFused(true)
                 .fusedKernels(CompileOptions.FusedKernels.CODEGEN).fusedKernelThreads(1));
-        fusedInterpreter = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.INTERPRETER));
+        fusedInterpreter = compile(simd, xSimd, on.fusedKernels(CompileOptions.FusedKernels.INTERPRETER));
         fusedReferenceDefault = compile(reference, xRef, on.fusedKernels(CompileOptions.FusedKernels.BACKEND));
-        unfusedSameCode = compile(reference, xRef, off.singleOpsAsFused(true)
+        unfusedSameCode = compile(simd, xSimd, off.singleOpsAsFused(true)
                 .fusedKernels(CompileOptions.FusedKernels.CODEGEN));
         unfusedSimd = compile(simd, xSimd, off);
         unfusedReference = compile(reference, xRef, off);
