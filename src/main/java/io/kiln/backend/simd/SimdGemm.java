@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * computed into a per-thread scratch tile
  * and copied out with masked vector stores (no scalar edge loop). Packing buffers are per thread and reused
  * ({@link Scratch}). beta is applied on the first kc pass only ({@code beta == 0} never reads C); the epilogue (bias
- * per column, then the activation) on the last kc pass, to each tile right after the micro-kernel stored it, while
- * it is in L1.
+ * per column, then the activation) on the last kc pass, to each finished mc × nc block of C while it is in L2 (per
+ * micro-tile it was in L1, but two kernel calls per 32 floats cost as much as the GELU they applied).
  *
  * <p>Threads: C is split into chunks (multiples of nr or mr) along n when 2m &lt; n, else along m (the side whose
  * repeated packing is cheaper), taken dynamically by the backend's pool; each chunk runs the loop nest above on its
@@ -181,11 +181,13 @@ final class SimdGemm {
                                 GemmMicroKernels.run(mr, nv, kc, ap, ao, bp, bo, tile, 0, nr, 1f, 0f);
                                 storeEdge(tile, nr, c, co, n, h, w, p.alpha(), beta);
                             }
-                            if (last && hasEpilogue) {
-                                for (int r = 0; r < h; r++) {
-                                    epilogueRow(p, c, co + r * n, jc + jr, w);
-                                }
-                            }
+                        }
+                    }
+                    if (last && hasEpilogue) {
+                        // over the finished mc × nc block while it is in L2: rows of nc, not of one micro-tile's
+                        // nr (a call per 32 floats cost as much as the GELU itself)
+                        for (int r = 0; r < mc; r++) {
+                            epilogueRow(p, c, p.cOff() + (ic + r) * n + jc, jc, nc);
                         }
                     }
                 }
