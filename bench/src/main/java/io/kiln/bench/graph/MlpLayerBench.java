@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       ({@code gemm(..., Epilogue)} vs {@code gemm}, {@code biasAdd}, {@code activation}).
  * </ul>
  * Each variant also reports the benchmark thread's CPU time ({@link CpuTime}). Run:
- * {@code mvn -q test-compile exec:exec@bench -Dbench.args="MlpLayerBench -f 1 -wi 3 -i 5"}.
+ * {@code mvn -q test-compile exec:exec@bench -Dbench.args="MlpLayerBench -p backend=simd -f 1 -wi 5 -i 10"}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +51,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MlpLayerBench {
     @Param({"simd", "reference"})
     public String backend;
+
+    /** Threads of the simd backend's pool ({@code kiln.threads}; each parameter set runs in its own fork). */
+    @Param({"2", "1"})
+    public int threads;
 
     private static final int BATCH = 128;
     private static final int IN = 784;
@@ -67,6 +71,7 @@ public class MlpLayerBench {
     @Setup(Level.Trial)
     public void setup() {
         System.setProperty("kiln.quiet", "true");
+        System.setProperty("kiln.threads", Integer.toString(threads));
         be = Backends.select(backend);
         x = be.fromArray(random(1, BATCH * IN), BATCH, IN);
         w = be.fromArray(random(2, IN * OUT), IN, OUT);
