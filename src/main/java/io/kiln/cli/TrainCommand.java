@@ -224,6 +224,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // kiln --backend NAME (inherited by every subcommand) wins; else the kiln.backend property, else auto
         Backend be = Backends.select(parent != null ? parent.backend() : null);
+        if (threads != null && be.parallelism() != threads) {
+            err.println("kiln train: note: --threads " + threads + " is not applied: the " + be.name()
+                    + " backend runs its host work on " + be.parallelism() + " thread(s) (only simd has a pool to "
+                    + "size, and a backend reads kiln.threads once, when this JVM first creates it)");
+        }
         DataSplit split = DataSources.load(data, seed).limit(limitTrain, limitTest);
         Ops ops = new Ops(be, new CostMeter());
         Map<String, Object> hp = new LinkedHashMap<>();

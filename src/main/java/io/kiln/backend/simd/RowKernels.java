@@ -30,13 +30,9 @@ final class RowKernels {
     private RowKernels() {
     }
 
-    private static DoubleVector lo(FloatVector v) {
-        return (DoubleVector) v.convert(VectorOperators.F2D, 0);
-    }
-
-    private static DoubleVector hi(FloatVector v) {
-        return (DoubleVector) v.convert(VectorOperators.F2D, 1);
-    }
+    // float -> double lane conversions are written out as convert(F2D, part) at each use, not in a helper: a helper
+    // of ours called after VectorMath.exp can be refused by C2's inlining node budget and box its vectors (see
+    // ActivationKernels)
 
     /** {@code y[i] = e^(x[i] − m)} (when y is not null) and returns Σ e^(x[i] − m) in float64. */
     static double expShift(float[] x, int xo, float[] y, int yo, int n, float m) {
@@ -49,8 +45,8 @@ final class RowKernels {
             if (y != null) {
                 e.intoArray(y, yo + i);
             }
-            acc0 = acc0.add(lo(e));
-            acc1 = acc1.add(hi(e));
+            acc0 = acc0.add(((DoubleVector) e.convert(VectorOperators.F2D, 0)));
+            acc1 = acc1.add(((DoubleVector) e.convert(VectorOperators.F2D, 1)));
         }
         if (i < n) {
             VectorMask<Float> mask = S.indexInRange(i, n);
@@ -58,8 +54,8 @@ final class RowKernels {
             if (y != null) {
                 e.intoArray(y, yo + i, mask);
             }
-            acc0 = acc0.add(lo(e));
-            acc1 = acc1.add(hi(e));
+            acc0 = acc0.add(((DoubleVector) e.convert(VectorOperators.F2D, 0)));
+            acc1 = acc1.add(((DoubleVector) e.convert(VectorOperators.F2D, 1)));
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
@@ -246,28 +242,28 @@ final class RowKernels {
                 FloatVector xm = FloatVector.fromArray(S, x, off + i).sub(mv);
                 FloatVector tv = FloatVector.fromArray(S, t, off + i);
                 FloatVector e = VectorMath.exp(xm);
-                se0 = se0.add(lo(e));
-                se1 = se1.add(hi(e));
-                DoubleVector tl = lo(tv);
-                DoubleVector th = hi(tv);
+                se0 = se0.add(((DoubleVector) e.convert(VectorOperators.F2D, 0)));
+                se1 = se1.add(((DoubleVector) e.convert(VectorOperators.F2D, 1)));
+                DoubleVector tl = ((DoubleVector) tv.convert(VectorOperators.F2D, 0));
+                DoubleVector th = ((DoubleVector) tv.convert(VectorOperators.F2D, 1));
                 st0 = st0.add(tl);
                 st1 = st1.add(th);
-                stx0 = tl.fma(lo(xm), stx0);
-                stx1 = th.fma(hi(xm), stx1);
+                stx0 = tl.fma(((DoubleVector) xm.convert(VectorOperators.F2D, 0)), stx0);
+                stx1 = th.fma(((DoubleVector) xm.convert(VectorOperators.F2D, 1)), stx1);
             }
             if (i < cols) {
                 VectorMask<Float> mask = S.indexInRange(i, cols);
                 FloatVector xm = FloatVector.fromArray(S, x, off + i, mask).sub(mv).blend(0f, mask.not());
                 FloatVector tv = FloatVector.fromArray(S, t, off + i, mask);
                 FloatVector e = VectorMath.exp(xm).blend(0f, mask.not());
-                se0 = se0.add(lo(e));
-                se1 = se1.add(hi(e));
-                DoubleVector tl = lo(tv);
-                DoubleVector th = hi(tv);
+                se0 = se0.add(((DoubleVector) e.convert(VectorOperators.F2D, 0)));
+                se1 = se1.add(((DoubleVector) e.convert(VectorOperators.F2D, 1)));
+                DoubleVector tl = ((DoubleVector) tv.convert(VectorOperators.F2D, 0));
+                DoubleVector th = ((DoubleVector) tv.convert(VectorOperators.F2D, 1));
                 st0 = st0.add(tl);
                 st1 = st1.add(th);
-                stx0 = tl.fma(lo(xm), stx0);
-                stx1 = th.fma(hi(xm), stx1);
+                stx0 = tl.fma(((DoubleVector) xm.convert(VectorOperators.F2D, 0)), stx0);
+                stx1 = th.fma(((DoubleVector) xm.convert(VectorOperators.F2D, 1)), stx1);
             }
             double s = se0.add(se1).reduceLanes(VectorOperators.ADD);
             double st = st0.add(st1).reduceLanes(VectorOperators.ADD);
