@@ -21,16 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Generates, per fused expression and input-access pattern, a hidden class (with {@code java.lang.classfile})
  * whose {@link FusedLoop#run} is one Vector API loop over the output: each iteration loads a vector of every input,
- * applies every step of the expression through {@link VectorMath} (small static methods C2 inlines, so each step's
- * value stays in a register) and stores one vector of the result, every vector through one masked call site (the
- * mask is all-true but at the end of a row). Inputs are read
- * in place (same shape), per column ({@code [cols]} bias-like), per row ({@code [rows, 1]}) or as a scalar; any other
- * broadcast falls back to {@link VectorInterpreter}. Generated classes are cached by (expression, access pattern).
+ * applies every step of the expression and stores one vector of the result, every vector through one masked call
+ * site (the mask is all-true but at the end of a row). Loads, stores, broadcasts and arithmetic are emitted as
+ * direct Vector API calls; transcendentals and activations call {@link VectorMath} (the simd backend's
+ * polynomials), so each step's value stays in a register and a large expression holds few calls that C2's
+ * inlining node budget could refuse. Inputs are read in place (same shape), per column ({@code [cols]}
+ * bias-like), per row ({@code [rows, 1]}) or as a scalar; any other broadcast falls back to
+ * {@link VectorInterpreter}. Generated classes are cached by (expression, access pattern).
  *
  * <p>Outputs of {@link #PARALLEL_ELEMENTS} or more are split into parts (rows, or 4 KiB-aligned chunks) run with
  * {@link Backend#parallelFor} on the backend the graph was compiled for: its one pool, the caller taking a share
- * (a serial backend runs the parts in order on the caller). Accuracy: as {@link VectorMath}. An input may share storage
- * with the output when it has the output's shape (each vector is loaded before the same lanes are stored).
+ * (a serial backend runs the parts in order on the caller). Accuracy: as {@link VectorMath}. An input may share
+ * storage with the output when it has the output's shape (each vector is loaded before the same lanes are stored).
  */
 public final class FusedKernelCompiler {
     private static final ClassDesc FV = ClassDesc.of("jdk.incubator.vector.FloatVector");
@@ -40,14 +42,23 @@ public final class FusedKernelCompiler {
     private static final ClassDesc FARR = ConstantDescs.CD_float.arrayType();
     private static final MethodTypeDesc UNARY = MethodTypeDesc.of(FV, FV);
     private static final MethodTypeDesc BINARY = MethodTypeDesc.of(FV, FV, FV);
-    private static final MethodTypeDesc LOAD = MethodTypeDesc.of(FV, FARR, ConstantDescs.CD_int);
-    private static final MethodTypeDesc LOAD_MASKED = MethodTypeDesc.of(FV, FARR, ConstantDescs.CD_int, VM);
-    private static final MethodTypeDesc STORE = MethodTypeDesc.of(ConstantDescs.CD_void, FV, FARR,
-            ConstantDescs.CD_int);
-    private static final MethodTypeDesc STORE_MASKED = MethodTypeDesc.of(ConstantDescs.CD_void, FV, FARR,
+    private static final ClassDesc VEC = ClassDesc.of("jdk.incubator.vector.Vector");
+    private static final ClassDesc SPECIES = ClassDesc.of("jdk.incubator.vector.VectorSpecies");
+    /** FloatVector.fromArray(species, a, i, mask), static. */
+    private static final MethodTypeDesc FROM_ARRAY_MASKED = MethodTypeDesc.of(FV, SPECIES, FARR,
             ConstantDescs.CD_int, VM);
-    private static final MethodTypeDesc MASK = MethodTypeDesc.of(VM, ConstantDescs.CD_int, ConstantDescs.CD_int);
-    private static final MethodTypeDesc BROADCAST = MethodTypeDesc.of(FV, ConstantDescs.CD_float);
+    /** FloatVector.intoArray(a, i, mask), virtual. */
+    private static final MethodTypeDesc INTO_ARRAY_MASKED = MethodTypeDesc.of(ConstantDescs.CD_void, FARR,
+            ConstantDescs.CD_int, VM);
+    /** FloatVector.broadcast(species, v), static. */
+    private static final MethodTypeDesc BROADCAST_SPECIES = MethodTypeDesc.of(FV, SPECIES, ConstantDescs.CD_float);
+    /** VectorSpecies.indexInRange(i, limit), interface. */
+    private static final MethodTypeDesc INDEX_IN_RANGE = MethodTypeDesc.of(VM, ConstantDescs.CD_int,
+            ConstantDescs.CD_int);
+    /** FloatVector.add(Vector) and the other lane-wise binary methods, virtual. */
+    private static final MethodTypeDesc LANEWISE_BINARY = MethodTypeDesc.of(FV, VEC);
+    /** FloatVector.neg() and the other lane-wise unary methods, virtual. */
+    private static final MethodTypeDesc LANEWISE_UNARY = MethodTypeDesc.of(FV);
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(ConstantDescs.CD_void, FARR.arrayType(), FARR,
             ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int);
 
@@ -296,11 +307,12 @@ public final class FusedKernelCompiler {
         c.iload(COL);
         c.iload(COLS);
         c.if_icmpge(nextRow);
+        species(c);
         c.iload(COL);
         c.iload(COLS);
-        c.invokestatic(MATH, "mask", MASK);
+        c.invokeinterface(SPECIES, "indexInRange", INDEX_IN_RANGE);
         c.astore(MASK_SLOT);
-        body(c, expr, access, firstStep, true);
+        body(c, expr, access, firstStep);
         c.iinc(COL, VectorMath.LANES);
         c.goto_(colLoop);
         c.labelBinding(nextRow);
@@ -310,8 +322,13 @@ public final class FusedKernelCompiler {
         c.return_();
     }
 
-    /** One vector of the output: every step, then the store. */
-    private static void body(CodeBuilder c, FusedExpression expr, List<Access> access, int firstStep, boolean masked) {
+    /**
+     * One vector of the output, masked: every step, then the store. Loads, stores, broadcasts and the arithmetic
+     * are Vector API calls emitted directly (the JDK's {@code @ForceInline} methods, which C2 inlines even past its
+     * inlining node budget); only transcendentals and activations call {@link VectorMath} helpers, so a large
+     * expression has few calls that C2 could refuse to inline (a refused call boxes its vectors).
+     */
+    private static void body(CodeBuilder c, FusedExpression expr, List<Access> access, int firstStep) {
         for (int i = 0; i < expr.size(); i++) {
             FusedExpression.Step s = expr.step(i);
             switch (s.kind()) {
@@ -319,61 +336,71 @@ public final class FusedKernelCompiler {
                     int arr = FIRST_ARRAY + s.input();
                     switch (access.get(s.input())) {
                         case FULL -> {
+                            species(c);
                             c.aload(arr);
                             c.iload(BASE);
                             c.iload(COL);
                             c.iadd();
-                            load(c, masked);
+                            loadMasked(c);
                         }
                         case ROW -> {
+                            species(c);
                             c.aload(arr);
                             c.iload(COL);
-                            load(c, masked);
+                            loadMasked(c);
                         }
                         case COL -> {
+                            species(c);
                             c.aload(arr);
                             c.iload(ROW);
                             c.faload();
-                            c.invokestatic(MATH, "broadcast", BROADCAST);
+                            c.invokestatic(FV, "broadcast", BROADCAST_SPECIES);
                         }
                         case SCALAR -> {
+                            species(c);
                             c.aload(arr);
                             c.iconst_0();
                             c.faload();
-                            c.invokestatic(MATH, "broadcast", BROADCAST);
+                            c.invokestatic(FV, "broadcast", BROADCAST_SPECIES);
                         }
                         case GENERAL -> throw new IllegalStateException("general broadcast is interpreted");
                     }
                 }
                 case CONSTANT -> {
+                    species(c);
                     c.loadConstant(s.constant());
-                    c.invokestatic(MATH, "broadcast", BROADCAST);
+                    c.invokestatic(FV, "broadcast", BROADCAST_SPECIES);
                 }
                 case UNARY -> {
                     c.aload(firstStep + s.a());
-                    c.invokestatic(MATH, switch (s.unary()) {
-                        case NEG -> "neg";
-                        case ABS -> "abs";
-                        case EXP -> "exp";
-                        case LOG -> "log";
-                        case TANH -> "tanh";
-                        case ERF -> "erf";
-                        case SQRT -> "sqrt";
-                        case RECIPROCAL -> "reciprocal";
-                        case SQUARE -> "square";
-                    }, UNARY);
+                    switch (s.unary()) {
+                        case NEG -> c.invokevirtual(FV, "neg", LANEWISE_UNARY);
+                        case ABS -> c.invokevirtual(FV, "abs", LANEWISE_UNARY);
+                        case SQRT -> c.invokevirtual(FV, "sqrt", LANEWISE_UNARY);
+                        case SQUARE -> {
+                            c.dup();
+                            c.invokevirtual(FV, "mul", LANEWISE_BINARY);
+                        }
+                        case EXP, LOG, TANH, ERF, RECIPROCAL -> c.invokestatic(MATH, switch (s.unary()) {
+                            case EXP -> "exp";
+                            case LOG -> "log";
+                            case TANH -> "tanh";
+                            case ERF -> "erf";
+                            default -> "reciprocal";
+                        }, UNARY);
+                    }
                 }
                 case BINARY -> {
                     c.aload(firstStep + s.a());
                     c.aload(firstStep + s.b());
-                    c.invokestatic(MATH, switch (s.binary()) {
+                    c.invokevirtual(FV, switch (s.binary()) {
                         case ADD -> "add";
                         case SUB -> "sub";
                         case MUL -> "mul";
                         case DIV -> "div";
                         case MAX -> "max";
                         case MIN -> "min";
-                    }, BINARY);
+                    }, LANEWISE_BINARY);
                 }
                 case ACTIVATION -> {
                     c.aload(firstStep + s.a());
@@ -392,20 +419,17 @@ public final class FusedKernelCompiler {
         c.iload(BASE);
         c.iload(COL);
         c.iadd();
-        if (masked) {
-            c.aload(MASK_SLOT);
-            c.invokestatic(MATH, "storeMasked", STORE_MASKED);
-        } else {
-            c.invokestatic(MATH, "store", STORE);
-        }
+        c.aload(MASK_SLOT);
+        c.invokevirtual(FV, "intoArray", INTO_ARRAY_MASKED);
     }
 
-    private static void load(CodeBuilder c, boolean masked) {
-        if (masked) {
-            c.aload(MASK_SLOT);
-            c.invokestatic(MATH, "loadMasked", LOAD_MASKED);
-        } else {
-            c.invokestatic(MATH, "load", LOAD);
-        }
+    /** Pushes VectorMath.SPECIES (the preferred float species). */
+    private static void species(CodeBuilder c) {
+        c.getstatic(MATH, "SPECIES", SPECIES);
+    }
+
+    private static void loadMasked(CodeBuilder c) {
+        c.aload(MASK_SLOT);
+        c.invokestatic(FV, "fromArray", FROM_ARRAY_MASKED);
     }
 }
