@@ -125,7 +125,7 @@ public final class FusedKernelCompiler {
         private FusedLoop lastLoop;
         private boolean lastRowMode;
         private boolean warm;
-        private final int threads;
+        private final int parts;
         private final Backend pool;
 
         CompiledFusedKernel(FusedExpression expr, boolean eager, int parts, Backend pool) {
@@ -135,7 +135,7 @@ public final class FusedKernelCompiler {
             this.expr = expr;
             this.arrays = new float[expr.inputCount()][];
             this.warm = eager;
-            this.threads = parts;
+            this.parts = parts;
             this.pool = pool;
         }
 
@@ -180,7 +180,7 @@ public final class FusedKernelCompiler {
             float[] o = ((HostTensor) out).data();
             try {
                 int n = os.size();
-                int parts = n >= PARALLEL_ELEMENTS ? threads : 1;
+                int parts = n >= PARALLEL_ELEMENTS ? this.parts : 1;
                 if (lastRowMode) {
                     int rows = os.rows();
                     parts = Math.min(parts, rows);
