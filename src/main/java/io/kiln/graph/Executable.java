@@ -705,7 +705,8 @@ public final class Executable implements AutoCloseable {
 
     /** Per-kernel cost and measured times (compile with {@link CompileOptions#profile} to measure). */
     public Report report() {
-        return new Report(graph.name(), backend.name(), kernels, plan);
+        return new Report(graph.name(), backend.name(), backend.memory() == io.kiln.core.MemorySpace.HOST, kernels,
+                plan);
     }
 
     /** Forgets measured times. */

@@ -11,8 +11,11 @@ import java.util.Locale;
 /**
  * Per-kernel counted cost against measured time, for one compiled graph: ops fused, FLOPs, transcendentals, bytes,
  * min and median time over the profiled runs, GFLOP/s and GB/s at the median, arithmetic intensity, and cycles
- * estimated as time × the clock read from {@code /proc/cpuinfo} (labelled {@code estimated}; measured cycles come
- * from the hardware-profile layer). Printed as a table with {@link Cost#CONVENTION}, or one JSON object a line.
+ * estimated as time × the core clock of the hardware profile matched to this host, as {@code kiln profile} does
+ * without counters: the clock {@code kiln calibrate} measured when the profile is calibrated, else the profile's
+ * (documented or detected) clock, else {@code /proc/cpuinfo} (labelled {@code estimated}, with where the clock came
+ * from). Graphs compiled for a device backend (OpenCL) get no cycle figure: a host clock would mean nothing there.
+ * Printed as a table with {@link Cost#CONVENTION}, or one JSON object a line.
  */
 public final class Report {
 
@@ -38,12 +41,14 @@ public final class Report {
     private final List<Line> lines;
     private final MemoryPlan plan;
     private final double clockMhz;
+    private final String clockSource;
 
-    Report(String graph, String backend, List<Kernel> kernels, MemoryPlan plan) {
+    Report(String graph, String backend, boolean hostBackend, List<Kernel> kernels, MemoryPlan plan) {
         this.graph = graph;
         this.backend = backend;
         this.plan = plan;
-        this.clockMhz = HostClock.mhz();
+        this.clockMhz = hostBackend ? HostClock.mhz() : 0;
+        this.clockSource = hostBackend ? HostClock.source() : "a device backend: no host clock applies";
         List<Line> ls = new ArrayList<>();
         for (Kernel k : kernels) {
             long[] s = k.samples();
@@ -105,7 +110,8 @@ public final class Report {
                 String.format(Locale.ROOT, "%.2f", t.arithmeticIntensity()),
                 clockMhz > 0 && !Double.isNaN(tn) ? String.format(Locale.ROOT, "%.0f", tn * clockMhz / 1000) : "-"));
         sb.append("cycles: ").append(clockMhz > 0 ? String.format(Locale.ROOT,
-                "estimated as median time x %.0f MHz (/proc/cpuinfo)", clockMhz) : "unknown (no clock)").append('\n');
+                "estimated as median time x %.0f MHz (%s)", clockMhz, clockSource)
+                : "unknown (" + clockSource + ")").append('\n');
         sb.append("convention: ").append(Cost.CONVENTION).append('\n');
         return sb.toString();
     }
@@ -174,29 +180,55 @@ public final class Report {
     }
 
     /** The CPU clock from {@code /proc/cpuinfo} ("cpu MHz" of the first processor), 0 when unreadable. */
+    /** The host's core clock for estimated cycles: the matched hardware profile's, else /proc/cpuinfo's. */
     static final class HostClock {
         private static volatile double mhz = -1;
+        private static volatile String source = "";
 
         private HostClock() {
         }
 
         static double mhz() {
-            double m = mhz;
-            if (m < 0) {
-                m = 0;
-                try {
-                    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                        if (line.startsWith("cpu MHz")) {
-                            m = Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-                            break;
-                        }
-                    }
-                } catch (Exception e) {
-                    m = 0;
-                }
-                mhz = m;
+            resolve();
+            return mhz;
+        }
+
+        static String source() {
+            resolve();
+            return source;
+        }
+
+        private static synchronized void resolve() {
+            if (mhz >= 0) {
+                return;
             }
-            return m;
+            try {
+                io.kiln.hw.profile.HardwareProfile p = io.kiln.hw.profile.ProfileMatcher.shipped()
+                        .matchCpu(io.kiln.hw.profile.HostFacts.detect()).profile();
+                Double ghz = p.clockGHz();
+                if (ghz != null && ghz > 0) {
+                    source = "clock of profile " + p.id() + (p.calibration() != null
+                            ? ", measured by kiln calibrate on " + p.calibration().date()
+                            : ": " + p.sourceOf("clockGHz"));
+                    mhz = ghz * 1000;
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // no usable profile: fall back to /proc/cpuinfo below
+            }
+            double m = 0;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("cpu MHz")) {
+                        m = Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                        break;
+                    }
+                }
+            } catch (Exception e) {
+                m = 0;
+            }
+            source = m > 0 ? "/proc/cpuinfo cpu MHz, nominal" : "no clock known";
+            mhz = m;
         }
     }
 }

@@ -23,6 +23,33 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
     private final Backend ref = Backends.select("reference");
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("io.kiln.conformance.TestBackends#names")
+    void cyclesUseTheHostProfilesClockOnHostBackendsAndNoneOnDevices(String name) {
+        Backend be = io.kiln.conformance.TestBackends.get(name);
+        Graph g = new Graph("tiny");
+        Input x = g.input("x", 4, 8);
+        g.output("y", x.relu());
+        try (Executable exe = g.compile(be, CompileOptions.defaults().profile(true))) {
+            float[] xs = Data.uniform(2, 32, -1, 1);
+            exe.run(Map.of(x, xs));
+            Report r = exe.report();
+            Report.Line line = r.lines().get(0);
+            String table = r.toString();
+            if (be.memory() == io.kiln.core.MemorySpace.HOST) {
+                assertTrue(r.clockMhz() > 0, table);
+                assertEquals("estimated", line.cyclesSource());
+                assertEquals(line.medianNanos() * r.clockMhz() / 1000, line.estimatedCycles(), 1e-6);
+                // the clock of the profile matched to this host, as `kiln profile` uses it
+                assertTrue(table.contains("clock of profile ") || table.contains("/proc/cpuinfo"), table);
+            } else {
+                assertEquals(0.0, r.clockMhz());
+                assertTrue(Double.isNaN(line.estimatedCycles()));
+                assertTrue(table.contains("cycles: unknown (a device backend"), table);
+            }
+        }
+    }
+
     @Test
     void profiledRunReportsEveryKernelWithCostAndTimes() throws Exception {
         Graph g = new Graph("layer");
