@@ -39,4 +39,34 @@ public final class Broadcast {
         }
         return strides;
     }
+
+    /**
+     * Copies {@code src}, read as if broadcast to {@code shape} with {@code strides} (from {@link #strides}), at
+     * the flat indices [start, start + len) of {@code shape} into {@code dst} from {@code d0}: the general broadcast
+     * of the host fused-kernel evaluators.
+     */
+    public static void gather(float[] src, Shape shape, int[] strides, int start, int len, float[] dst, int d0) {
+        int rank = shape.rank();
+        int[] dims = shape.dims();
+        int[] idx = new int[rank];
+        int rem = start;
+        int pos = 0;
+        for (int d = rank - 1; d >= 0; d--) {
+            idx[d] = rem % dims[d];
+            rem /= dims[d];
+            pos += idx[d] * strides[d];
+        }
+        for (int j = 0; j < len; j++) {
+            dst[d0 + j] = src[pos];
+            for (int d = rank - 1; d >= 0; d--) {
+                idx[d]++;
+                pos += strides[d];
+                if (idx[d] < dims[d]) {
+                    break;
+                }
+                pos -= strides[d] * idx[d];
+                idx[d] = 0;
+            }
+        }
+    }
 }

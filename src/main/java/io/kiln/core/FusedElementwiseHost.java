@@ -97,7 +97,7 @@ final class FusedElementwiseHost {
                         } else if (mode[k] == 1) {
                             Arrays.fill(dst, d0, d0 + len, in[k][0]);
                         } else {
-                            gather(in[k], shape, strides[k], start, len, dst, d0);
+                            Broadcast.gather(in[k], shape, strides[k], start, len, dst, d0);
                         }
                     }
                     case CONSTANT -> {
@@ -144,32 +144,6 @@ final class FusedElementwiseHost {
                     + t.shape() + "); the default kernel runs on host tensors only");
         }
         return h.data();
-    }
-
-    /** Reads {@code src} (broadcast to {@code shape} with {@code strides}) at flat indices [start, start+len). */
-    private static void gather(float[] src, Shape shape, int[] strides, int start, int len, float[] dst, int d0) {
-        int rank = shape.rank();
-        int[] dims = shape.dims();
-        int[] idx = new int[rank];
-        int rem = start;
-        int pos = 0;
-        for (int d = rank - 1; d >= 0; d--) {
-            idx[d] = rem % dims[d];
-            rem /= dims[d];
-            pos += idx[d] * strides[d];
-        }
-        for (int j = 0; j < len; j++) {
-            dst[d0 + j] = src[pos];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                pos += strides[d];
-                if (idx[d] < dims[d]) {
-                    break;
-                }
-                pos -= strides[d] * idx[d];
-                idx[d] = 0;
-            }
-        }
     }
 
     private static void unary(UnaryOp op, float[] x, int xo, float[] dst, int d0, int len) {

@@ -106,7 +106,7 @@ public final class VectorInterpreter {
                         switch (access[k]) {
                             case FULL -> System.arraycopy(in[k], start, dst, d0, len);
                             case SCALAR -> Arrays.fill(dst, d0, d0 + len, in[k][0]);
-                            default -> gather(in[k], shape, strides[k], start, len, dst, d0);
+                            default -> Broadcast.gather(in[k], shape, strides[k], start, len, dst, d0);
                         }
                     }
                     case CONSTANT -> {
@@ -317,32 +317,6 @@ public final class VectorInterpreter {
                     VectorMath.geluSigmoidBackward(VectorMath.load(x, xo + j), VectorMath.load(g, go + j))
                             .intoArray(d, d0 + j);
                 }
-            }
-        }
-    }
-
-    /** Reads {@code src} broadcast to {@code shape} at flat indices [start, start + len). */
-    static void gather(float[] src, Shape shape, int[] strides, int start, int len, float[] dst, int d0) {
-        int rank = shape.rank();
-        int[] dims = shape.dims();
-        int[] idx = new int[rank];
-        int rem = start;
-        int pos = 0;
-        for (int d = rank - 1; d >= 0; d--) {
-            idx[d] = rem % dims[d];
-            rem /= dims[d];
-            pos += idx[d] * strides[d];
-        }
-        for (int j = 0; j < len; j++) {
-            dst[d0 + j] = src[pos];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                pos += strides[d];
-                if (idx[d] < dims[d]) {
-                    break;
-                }
-                pos -= strides[d] * idx[d];
-                idx[d] = 0;
             }
         }
     }
