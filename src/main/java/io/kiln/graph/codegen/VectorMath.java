@@ -2,16 +2,15 @@ package io.kiln.graph.codegen;
 
 import io.kiln.core.Activation;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API building blocks of fused elementwise kernels: one static method per primitive step, over
- * {@link FloatVector}s of the preferred species. The generated kernels ({@link FusedKernelCompiler}) call these; they
- * are small, so C2 inlines them and every intermediate stays in a register.
+ * Vector API building blocks of fused elementwise kernels over {@link FloatVector}s of the preferred species: the
+ * transcendentals and activations the generated kernels ({@link FusedKernelCompiler}) call (they emit loads,
+ * stores and plain arithmetic as direct Vector API calls), and the few helpers {@link VectorInterpreter} uses.
  *
- * <p>Accuracy: add/sub/mul/div/sqrt are correctly rounded; exp (≤ 2 ulp), log (≤ 2 ulp) and tanh (≤ 5 ulp) are the
+ * <p>Accuracy: the generated kernels' add/sub/mul/div/sqrt are correctly rounded; exp (≤ 2 ulp), log (≤ 2 ulp) and tanh (≤ 5 ulp) are the
  * simd backend's register-resident polynomials ({@link io.kiln.backend.simd.VectorMath}, bounds tested there), not
  * {@code lanewise(EXP/TANH)}, which calls out to SVML stubs and measured 2x slower inside a fused GELU loop; erf is a
  * polynomial fitted here (two pieces, Chebyshev least squares in float64, Horner with FMA in float): within 3 float
@@ -31,59 +30,11 @@ public final class VectorMath {
         return FloatVector.fromArray(SPECIES, a, i);
     }
 
-    public static FloatVector loadMasked(float[] a, int i, VectorMask<Float> m) {
-        return FloatVector.fromArray(SPECIES, a, i, m);
-    }
-
-    public static void store(FloatVector v, float[] a, int i) {
-        v.intoArray(a, i);
-    }
-
-    public static void storeMasked(FloatVector v, float[] a, int i, VectorMask<Float> m) {
-        v.intoArray(a, i, m);
-    }
-
-    public static VectorMask<Float> mask(int i, int limit) {
-        return SPECIES.indexInRange(i, limit);
-    }
-
     public static FloatVector broadcast(float v) {
         return FloatVector.broadcast(SPECIES, v);
     }
 
     // ------------------------------------------------------------------------------------------ primitives
-
-    public static FloatVector add(FloatVector a, FloatVector b) {
-        return a.add(b);
-    }
-
-    public static FloatVector sub(FloatVector a, FloatVector b) {
-        return a.sub(b);
-    }
-
-    public static FloatVector mul(FloatVector a, FloatVector b) {
-        return a.mul(b);
-    }
-
-    public static FloatVector div(FloatVector a, FloatVector b) {
-        return a.div(b);
-    }
-
-    public static FloatVector max(FloatVector a, FloatVector b) {
-        return a.max(b);
-    }
-
-    public static FloatVector min(FloatVector a, FloatVector b) {
-        return a.min(b);
-    }
-
-    public static FloatVector neg(FloatVector a) {
-        return a.neg();
-    }
-
-    public static FloatVector abs(FloatVector a) {
-        return a.abs();
-    }
 
     public static FloatVector exp(FloatVector a) {
         return io.kiln.backend.simd.VectorMath.exp(a);
@@ -95,10 +46,6 @@ public final class VectorMath {
 
     public static FloatVector tanh(FloatVector a) {
         return io.kiln.backend.simd.VectorMath.tanh(a);
-    }
-
-    public static FloatVector sqrt(FloatVector a) {
-        return a.sqrt();
     }
 
     public static FloatVector reciprocal(FloatVector a) {
